@@ -1,0 +1,199 @@
+"""The domain types: frozen dataclasses, no I/O, no formatting.
+
+Times are UTC epoch seconds (float); publication dates are ISO strings
+("2021-08-06") or "" when the text has none; languages are "en" or "es".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """One file read from seeds/: decoded text plus what reading noticed."""
+
+    path: str            # path relative to the seeds directory, "/"-separated
+    text: str            # decoded text
+    content_hash: str    # sha256 hex of the raw bytes
+    notes: tuple[str, ...] = ()   # e.g. "decoded as cp1252", "repaired mojibake"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file that could not become an article, and why (one short sentence)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The output of cleaning: the article body and its metadata."""
+
+    title: str
+    body: str                     # clean paragraphs joined by "\n\n"
+    language: str                 # "en" or "es"
+    published: str = ""           # ISO date or ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    foreign_passages: tuple[str, ...] = ()  # passages in another language, kept out of body
+    removed: tuple[str, ...] = ()           # boilerplate lines that were dropped
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A verbatim sentence of the article chosen as a key point."""
+
+    text: str
+    score: float = 0.0
+    why: str = ""        # what the score came from (for `digestbot show --why`)
+
+
+@dataclass(frozen=True)
+class Article:
+    """An ingested article as stored."""
+
+    id: str                       # stable, from the file path (stem of the relative path)
+    path: str                     # path relative to the seeds directory
+    content_hash: str
+    title: str
+    body: str
+    language: str
+    key_points: tuple[KeyPoint, ...]
+    themes: tuple[tuple[str, float], ...] = ()   # (command, score), best first
+    published: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    foreign_passages: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    first_seen: float = 0.0       # when this article first entered the store
+    updated_at: float = 0.0       # when its file last changed
+    is_retired: bool = False      # its file was deleted: hidden, kept
+
+    @property
+    def theme_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.themes)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A themed digest, loaded from digests/<command>.toml."""
+
+    command: str                          # Telegram command, 1-32 of a-z0-9_
+    title: dict[str, str]                 # language -> title
+    description: dict[str, str]           # language -> one line
+    terms: tuple[str, ...]                # match terms, any language
+    exclude: tuple[str, ...] = ()         # phrases that cancel a match ("Lima, Peru" for the city)
+    context: dict[str, str] = field(default_factory=dict)   # language -> context card
+    source: str = ""                      # file it came from
+
+    def title_in(self, language: str) -> str:
+        return self.title.get(language) or self.title.get("en") or self.command
+
+
+@dataclass(frozen=True)
+class StoryPoint:
+    """A key point of a story; `sources` counts the articles that carry it."""
+
+    text: str
+    outlet: str
+    url: str = ""
+    sources: int = 1
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event, reported by one or more articles (outlets)."""
+
+    id: str                               # stable: the id of its earliest article
+    title: str
+    published: str                        # newest publication date of its articles, ISO or ""
+    articles: tuple[Article, ...]         # newest first
+    points: tuple[StoryPoint, ...]
+    themes: tuple[str, ...]
+    language: str
+    first_seen: float                     # earliest first_seen of its articles
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for article in self.articles:
+            seen.setdefault(article.outlet or article.id, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    theme: Theme | None                   # None for /latest, /search and single stories
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a reader or subscriber is shown: stories grouped under headings."""
+
+    title: str
+    sections: tuple[DigestSection, ...]
+    language: str = "en"
+    next_offset: int | None = None        # where a "More" button continues, None when no more
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        return tuple(story for section in self.sections for story in section.stories)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A chat that subscribed, with its settings and schedule state."""
+
+    chat_id: int
+    themes: tuple[str, ...] = ()
+    language: str = "en"
+    timezone: str = "America/Lima"
+    time_of_day: str = "08:00"           # HH:MM local
+    frequency: str = "daily"             # daily | weekly | instant
+    weekday: int = 0                     # 0 = Monday, for weekly
+    quiet_start: str = ""                # HH:MM local, "" = no quiet hours
+    quiet_end: str = ""
+    chat_type: str = "private"           # private | group | supergroup | channel
+    thread_id: int | None = None         # forum topic to post into
+    is_active: bool = True
+    last_digest_at: float = 0.0          # stories first seen after this are new for them
+    next_due_at: float = 0.0             # UTC epoch of the next scheduled digest
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Push:
+    """One message waiting in the outbox."""
+
+    id: str                              # unique: f"{chat_id}:{digest_key}:{part}"
+    chat_id: int
+    text: str                            # Telegram HTML
+    digest_key: str                      # identifies the digest, e.g. "2026-11-23T08:00/daily"
+    part: int = 0
+    thread_id: int | None = None
+    created_at: float = 0.0
+    attempts: int = 0
+    not_before: float = 0.0              # retry/backoff time
+    status: str = "pending"              # pending | sent | failed | dropped
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did, per file."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()   # (path, note) e.g. repaired mojibake
+    seconds: float = 0.0
+
+    @property
+    def new_ids(self) -> tuple[str, ...]:
+        return self.added + self.updated
