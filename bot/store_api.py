@@ -26,6 +26,9 @@ class Store(Protocol):
     def save_subscribers(self, subscribers: Iterable[Subscriber]) -> None: ...  # one write
     def all_subscribers(self, active_only: bool = True) -> list[Subscriber]: ...
     def move_subscriber(self, old_chat_id: int, new_chat_id: int) -> None: ...  # group -> supergroup
+    def due_subscribers(self, now: float, limit: int = 1000) -> list[Subscriber]: ...
+    # active subscribers with next_due_at <= now, earliest first, from an in-memory
+    # index kept in step with every save (sub-millisecond at 100k subscribers)
 
     # outbox (persistent, batched)
     def enqueue_pushes(self, pushes: Iterable[Push]) -> int: ...   # skips ids already present; returns added
