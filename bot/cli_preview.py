@@ -1,0 +1,110 @@
+"""`digestbot preview`: a theme's digest as the bot will show it, and what changed since last time."""
+from __future__ import annotations
+
+import argparse
+import difflib
+from dataclasses import dataclass
+
+from bot.cli_common import build_catalog, load_theme_list, open_store, print_json, require_articles, theme_by_command
+from bot.config import Settings
+from bot.models import Theme
+
+DESCRIPTION = """\
+Print a theme's digest as plain text, exactly as the bot will show it: the
+newest stories first, each with title, date, outlets and key points. Every
+preview is saved in the store, so --diff shows what changed since the last
+preview (run it after `digestbot ingest`, before a redeploy)."""
+EPILOG = """\
+examples:
+  digestbot preview lima_group
+  digestbot preview --all --diff
+  digestbot preview castillo --language es --json"""
+
+
+def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "preview", help="print a theme's digest as the bot will show it", description=DESCRIPTION,
+        epilog=EPILOG, parents=parents, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("theme", metavar="THEME", nargs="?", help="the theme's command, e.g. lima_group")
+    parser.add_argument("--all", action="store_true", help="preview every theme")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff against the last saved preview")
+    parser.add_argument("--language", choices=("en", "es"), help="digest language (default: DEFAULT_LANGUAGE)")
+    parser.add_argument("--json", action="store_true", help="print the preview(s) as JSON")
+    parser.set_defaults(func=run_preview_command)
+
+
+@dataclass(frozen=True)
+class Preview:
+    theme: str
+    text: str
+    story_ids: tuple[str, ...]
+    previous: str | None          # the last saved preview, None when there was none
+
+    @property
+    def diff(self) -> str:
+        if self.previous is None:
+            return ""
+        lines = difflib.unified_diff(
+            self.previous.splitlines(keepends=True), self.text.splitlines(keepends=True),
+            fromfile=f"{self.theme} (last preview)", tofile=f"{self.theme} (now)",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def preview_key(command: str, language: str) -> str:
+    return f"preview:{command}" if language == "en" else f"preview:{command}:{language}"
+
+
+def build_previews(settings: Settings, themes: list[Theme], commands: list[str], language: str) -> list[Preview]:
+    """Render the first page of each theme in `commands` from the store, and save it as the last preview."""
+    from bot.digest import theme_digest
+    from bot.render import render_text
+
+    previews = []
+    with open_store(settings) as store:
+        catalog = build_catalog(require_articles(store, settings), themes)
+        for command in commands:
+            digest = theme_digest(catalog, command, language, offset=0, limit=settings.stories_per_page)
+            text = render_text(digest)
+            key = preview_key(command, language)
+            previous = store.get_meta(key)
+            previews.append(Preview(command, text, tuple(s.id for s in digest.stories),
+                                    previous if isinstance(previous, str) else None))
+            if previous != text:
+                store.set_meta(key, text)
+    return previews
+
+
+def format_preview(preview: Preview, *, diff: bool) -> str:
+    if not diff:
+        return preview.text.rstrip("\n")
+    if preview.previous is None:
+        return f"no earlier preview of {preview.theme} saved; saved this one:\n\n{preview.text.rstrip()}"
+    return preview.diff.rstrip("\n") or f"{preview.theme}: no changes"
+
+
+def run_preview_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Print (or diff) one theme's preview, or every theme's with --all."""
+    if bool(args.theme) == bool(args.all):
+        args.subparser.error("give one THEME or --all")   # usage: exit 2
+    themes = load_theme_list(settings)
+    if args.all:
+        commands = sorted(theme.command for theme in themes)
+    else:
+        commands = [theme_by_command(themes, args.theme).command]
+    previews = build_previews(settings, themes, commands, args.language or settings.default_language)
+    if args.json:
+        rows = [{"theme": p.theme, "text": p.text, "stories": list(p.story_ids),
+                 "diff": p.diff if args.diff else None} for p in previews]
+        print_json(rows if args.all else rows[0])
+        return 0
+    if not args.all:
+        print(format_preview(previews[0], diff=args.diff))
+        return 0
+    for number, preview in enumerate(previews):
+        if number:
+            print()
+        print(f"==== {preview.theme} ====")
+        print(format_preview(preview, diff=args.diff))
+    return 0
