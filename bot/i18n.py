@@ -20,6 +20,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "search_title": {"en": "Search: {query}", "es": "Búsqueda: {query}"},
     "story_title": {"en": "Story", "es": "Noticia"},
     "new_in_your_themes": {"en": "New in your themes", "es": "Novedades en tus temas"},
+    "new_in_your_themes_capped": {
+        "en": "New in your themes: the newest {shown} of {total} stories (the rest: /latest)",
+        "es": "Novedades en tus temas: las {shown} más recientes de {total} (el resto: /latest)",
+    },
     "sources": {"en": "Sources", "es": "Fuentes"},
     "source": {"en": "Source", "es": "Fuente"},
     "sources_count": {"en": "({count} sources)", "es": "({count} fuentes)"},
