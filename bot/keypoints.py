@@ -1,0 +1,110 @@
+"""Clean article -> 3-5 key points: whole sentences, verbatim, in article order.
+
+How a point is chosen (weights in `keypoints_rank.RankOptions`):
+
+1. candidates: whole sentences of the body, minus page furniture (bylines,
+   captions, "Watch … »", "READ:", social and advert lines), fragments and
+   subheadings; a leading dateline ("Lima, Peru (CNN) -- ") is dropped, which
+   leaves an exact substring of the body;
+2. score = centrality (PacSum directed tf-idf centrality) + lead prior
+   - length penalty (long sentences cost reading time and ROUGE precision);
+3. greedy MMR: the best remaining sentence, minus its similarity to the points
+   already chosen, that still fits the word budget (what lead-3 would show);
+   near-duplicates are never taken;
+4. the chosen points are returned in article order.
+
+Pure: no I/O; caches (stemmers, stop words, Punkt models) are built lazily per
+process, so the functions can run in a ProcessPoolExecutor.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from bot.keypoints_rank import (
+    DEFAULT_OPTIONS, RankOptions, directed_centrality, lead_prior, length_penalty,
+    similarity_matrix,
+)
+from bot.keypoints_text import Sentence, split_candidates
+from bot.models import KeyPoint
+from bot.nlp import language_code
+
+logger = logging.getLogger(__name__)
+
+MIN_POINTS = 3
+MAX_POINTS = 5
+
+
+def extract_key_points(body: str, language: str, n: int = 4,
+                       options: RankOptions = DEFAULT_OPTIONS) -> tuple[KeyPoint, ...]:
+    """3-5 key points of a clean body (paragraphs separated by blank lines)."""
+    code = language_code(language)
+    n = max(MIN_POINTS, min(MAX_POINTS, n))
+    split = split_candidates(body, code)
+    sentences = split.candidates
+    if not sentences:
+        return ()
+    sim = similarity_matrix([s.text for s in sentences], code)
+    centrality = directed_centrality(sim, options)
+    base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, options)
+            - length_penalty(s.words, options) for k, s in enumerate(sentences)]
+    budget = max(options.budget * split.lead_words, _shortest_words(sentences, MIN_POINTS))
+    chosen = _select(sentences, sim, base, n, budget, options)
+    return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
+                 for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
+
+
+def key_points(text: str, language: str, n: int) -> list[str]:
+    """The eval callable: raw article text in, at most 5 verbatim sentences out."""
+    body = _clean_body(text)
+    return [point.text for point in extract_key_points(body, language, n)][:MAX_POINTS]
+
+
+def _clean_body(text: str) -> str:
+    try:
+        from bot.clean import clean_text
+    except ImportError:          # bot.clean not written yet: the raw text is the body
+        return text
+    return clean_text(text).body
+
+
+def _shortest_words(sentences: list[Sentence], count: int) -> int:
+    return sum(sorted(s.words for s in sentences)[:count])
+
+
+def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: int,
+            budget: float, options: RankOptions) -> list[tuple[int, float]]:
+    """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs."""
+    chosen: list[tuple[int, float]] = []
+    used = 0
+    remaining = set(range(len(sentences)))
+    while len(chosen) < n and remaining:
+        best, best_value, best_penalty = -1, -np.inf, 0.0
+        for k in remaining:
+            if used + sentences[k].words > budget:
+                continue
+            overlap = max((sim[k, j] for j, _ in chosen), default=0.0)
+            if overlap >= options.duplicate:
+                continue
+            penalty = options.redundancy * overlap
+            if base[k] - penalty > best_value:
+                best, best_value, best_penalty = k, base[k] - penalty, penalty
+        if best < 0:
+            break
+        chosen.append((best, best_penalty))
+        used += sentences[best].words
+        remaining.discard(best)
+    return chosen
+
+
+def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int,
+               options: RankOptions) -> KeyPoint:
+    central = options.centrality * float(centrality)
+    position = options.position * lead_prior(sentence.index, options)
+    length = length_penalty(sentence.words, options)
+    score = central + position - length - penalty
+    why = (f"centrality {central:.2f} + position {position:.2f} "
+           f"(sentence {sentence.index + 1} of {total}) − redundancy {penalty:.2f} "
+           f"− length {length:.2f}; length {sentence.words} words")
+    return KeyPoint(text=sentence.text, score=round(score, 4), why=why)

@@ -1,0 +1,107 @@
+"""Sentence scores for key points: position-aware directed centrality plus a lead prior.
+
+The centrality is PacSum's (Zheng & Lapata 2019) on tf-idf cosine similarity:
+an edge counts only above a threshold (min + beta * (max - min)), edges to
+*later* sentences count with weight `forward`, edges to *earlier* sentences with
+weight `backward` (negative: repeating what came before is not central).
+The lead prior and length preference were fitted on CNN highlights (see
+docs/quality.md); every weight is in `RankOptions`, nothing is per article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sumy.nlp.stemmers import Stemmer
+from sumy.utils import get_stop_words
+
+from bot.nlp import LANGUAGE_NAMES
+
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class RankOptions:
+    """Every tunable weight of the ranker (fitted on half of each dev set)."""
+
+    beta: float = 0.3          # edge threshold, fraction of the similarity range
+    forward: float = 1.0       # weight of edges to later sentences
+    backward: float = -1.0     # weight of edges to earlier sentences
+    centrality: float = 0.4    # weight of normalised centrality
+    position: float = 0.6      # weight of the lead prior
+    tau: float = 3.0           # lead prior: 1 / (1 + index / tau)
+    ideal_words: int = 18      # sentences longer than this are penalised ...
+    length: float = 0.25       # ... by this much per ideal_words extra words
+    redundancy: float = 0.5    # MMR weight of similarity to chosen points
+    duplicate: float = 0.55    # cosine at or above which a sentence is a near-duplicate
+    budget: float = 1.0        # word budget = budget * words of the first three sentences
+
+
+DEFAULT_OPTIONS = RankOptions()
+
+
+@lru_cache(maxsize=4)
+def _stop_words(code: str) -> frozenset[str]:
+    return frozenset(get_stop_words(LANGUAGE_NAMES[code]))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(code: str) -> Stemmer:
+    return Stemmer(LANGUAGE_NAMES[code])
+
+
+@lru_cache(maxsize=200_000)
+def _stem(code: str, word: str) -> str:
+    return _stemmer(code)(word)
+
+
+def content_terms(sentence: str, code: str) -> list[str]:
+    """Stemmed, lower-cased content words (stop words removed)."""
+    stops = _stop_words(code)
+    return [_stem(code, w) for w in _TOKEN.findall(sentence.lower()) if w not in stops and len(w) > 1]
+
+
+def similarity_matrix(sentences: list[str], code: str) -> np.ndarray:
+    """Cosine similarity of tf-idf sentence vectors (idf over these sentences)."""
+    terms = [content_terms(s, code) for s in sentences]
+    vocab: dict[str, int] = {}
+    for bag in terms:
+        for term in bag:
+            vocab.setdefault(term, len(vocab))
+    counts = np.zeros((len(sentences), max(1, len(vocab))))
+    for row, bag in enumerate(terms):
+        for term in bag:
+            counts[row, vocab[term]] += 1.0
+    df = (counts > 0).sum(axis=0)
+    idf = np.log((1.0 + len(sentences)) / (1.0 + df)) + 1.0
+    vectors = counts * idf
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.where(norms == 0, 1.0, norms)
+    return vectors @ vectors.T
+
+
+def directed_centrality(sim: np.ndarray, options: RankOptions) -> np.ndarray:
+    """PacSum centrality, scaled to [0, 1] (min-max over the article)."""
+    size = sim.shape[0]
+    if size < 2:
+        return np.ones(size)
+    off = sim[~np.eye(size, dtype=bool)]
+    threshold = off.min() + options.beta * (off.max() - off.min())
+    edges = np.clip(sim - threshold, 0.0, None)
+    np.fill_diagonal(edges, 0.0)
+    later = np.triu(edges, 1).sum(axis=1)
+    earlier = np.tril(edges, -1).sum(axis=1)
+    raw = options.forward * later + options.backward * earlier
+    span = raw.max() - raw.min()
+    return (raw - raw.min()) / span if span > 0 else np.ones(size)
+
+
+def lead_prior(index: int, options: RankOptions) -> float:
+    """1 for the first sentence, decaying with the sentence's position."""
+    return 1.0 / (1.0 + index / options.tau)
+
+
+def length_penalty(words: int, options: RankOptions) -> float:
+    return options.length * max(0, words - options.ideal_words) / options.ideal_words
