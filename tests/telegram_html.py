@@ -91,7 +91,7 @@ def parse_telegram_html(html: str) -> tuple[str, list[Entity]]:
         units += utf16_len(ch)
     if stack:
         raise TelegramHTMLError(f"unclosed tag(s): {', '.join('<' + o.name + '>' for o in stack)}")
-    entities.sort(key=lambda e: (e.offset, -e.length))
+    entities.sort(key=lambda e: (e.offset, -e.length))   # stable: outer before inner on ties
     return "".join(text), entities
 
 
@@ -119,7 +119,12 @@ def _handle_tag(match: re.Match, at: int, units: int, stack: list[_Open], entiti
             expected = f"</{stack[-1].name}>" if stack else "no closing tag"
             raise TelegramHTMLError(f"</{name}> at {at} does not close the open tag; expected {expected}")
         opened = stack.pop()
-        entities.append(_entity(opened, units))
+        entity = _entity(opened, units)
+        # outer entities first: insert before the inner ones closed earlier at the same span
+        position = len(entities)
+        while position and (entities[position - 1].offset, entities[position - 1].length) == (entity.offset, entity.length):
+            position -= 1
+        entities.insert(position, entity)
         return
     attributes = _parse_attributes(name, raw_attributes, at)
     _check_nesting(name, attributes, stack, at)

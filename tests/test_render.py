@@ -252,3 +252,31 @@ def test_a_story_without_outlet_names_falls_back_to_article_ids():
     check_part(part)
     assert "peru/2021/castillo" in part and "<i>" not in part
     assert re.search(r"<blockquote>Point\.</blockquote>", part)
+
+
+# --- the strict parser the tests above rely on ----------------------------------
+
+import pytest  # noqa: E402
+
+from tests.telegram_html import TelegramHTMLError  # noqa: E402
+
+
+@pytest.mark.parametrize("bad", [
+    "<b>open", "</b>", "<b><i>x</b></i>", "<script>x</script>", "<p>x</p>", "a & b", "a > b", "&nbsp;",
+    "&#0;", "&#xD800;", '<a>x</a>', '<a href="">x</a>', '<a href="x" title="y">x</a>', "<span>x</span>",
+    '<span class="red">x</span>', "<code><b>x</b></code>", "<blockquote><blockquote>x</blockquote></blockquote>",
+    '<a href="http://a"><a href="http://b">x</a></a>', '<code class="language-py">x</code>', "<b x>y</b>",
+])
+def test_the_strict_parser_rejects_what_telegram_rejects(bad):
+    with pytest.raises(TelegramHTMLError):
+        parse_telegram_html(bad)
+
+
+def test_the_strict_parser_returns_text_and_utf16_entities():
+    text, entities = parse_telegram_html(
+        '😀<b>a &amp; &#x27;b&#39;</b> <a href="https://x.pe/?a=1&amp;b=2">l</a>'
+        '<pre><code class="language-python">p</code></pre><blockquote expandable>q</blockquote>')
+    assert text == "😀a & 'b' lpq"
+    assert [(e.type, e.offset, e.length) for e in entities] == [
+        ("bold", 2, 7), ("text_link", 10, 1), ("pre", 11, 1), ("code", 11, 1), ("expandable_blockquote", 12, 1)]
+    assert entities[1].url == "https://x.pe/?a=1&b=2"
