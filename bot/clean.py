@@ -124,8 +124,6 @@ def _is_furniture(line: _Line, boilerplate: frozenset[str]) -> bool:
         return True
     if len(words) <= pat.SHORT_LINE_WORDS and any(p.search(text) for p in pat.SHORT_LINE_PATTERNS):
         return True
-    if len(words) <= 2 * pat.SHORT_LINE_WORDS and pat.BULLET.match(text):
-        return True                                  # related-link lists and menus
     letters = re.sub(r"[^\w]|\d|_", "", text)
     if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:
         return True                                  # ALL-CAPS menus, promos, subheads
@@ -148,7 +146,8 @@ def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
             in_event = True
         elif in_event and len(text.split()) >= 15 and _ends_sentence(text) and not line.is_heading:
             in_event = False
-        if in_event or _is_furniture(line, boilerplate) or _is_caption(text):
+        is_top_list = content_words < 40 and pat.BULLET.match(text) and len(text.split()) <= 24
+        if in_event or is_top_list or _is_furniture(line, boilerplate) or _is_caption(text):
             page.removed.append(text)
             continue
         kept.append(line)
@@ -249,7 +248,7 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
     title = title or _first_sentence(body, language)
     logger.debug("cleaned %s: %d paragraphs, %d lines removed", path or "text", len(paragraphs), len(page.removed))
     return CleanText(title=title, body=body, language=language, published=published,
-                     outlet=fields.get("source") or outlet_of(raw), author=author, url=url,
+                     outlet=outlet_of(raw), author=author, url=url,
                      foreign_passages=tuple(page.foreign), removed=tuple(r for r in page.removed if r))
 
 

@@ -159,8 +159,9 @@ def readable_outlet(url: str) -> str:
 def outlet_of(raw: str) -> str:
     """The outlet or site name, from a `source:` header, known outlet URLs or names, or a "Read more" URL."""
     fields, _ = parse_header(raw.splitlines()[:12])
-    if fields.get("source"):
-        return fields["source"]
+    source = fields.get("source", "")
+    if source:
+        return readable_outlet(source) if URL.match(source) else source
     for url in URL.findall(raw):
         known = _known(_domain(url))
         if known:
