@@ -102,3 +102,115 @@ def digestbot(cli_dirs, capsys):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# =============================================================================
+# Telegram fixtures
+# =============================================================================
+# `telegram_bot`: the real PTB Application over the recording transport, with the
+# five repo seeds ingested. Drive it with `await telegram_bot.send("/start")`,
+# `await telegram_bot.press("sub:lima_group")`, `await telegram_bot.inline("lima")`.
+# Teardown asserts that no handler raised and that every message the bot sent
+# parses as Telegram HTML within Telegram's limits.
+
+ADMIN_ID = 99
+
+
+@dataclass
+class TelegramHarness:
+    app: object
+    transport: object
+    services: object
+    errors: list
+    last_update_id: int = 0
+
+    def _next_id(self) -> int:
+        self.last_update_id += 1
+        return self.last_update_id
+
+    async def _feed(self, payload: dict) -> list:
+        from telegram import Update
+
+        before = len(self.transport.calls)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return [c for c in self.transport.calls[before:] if c.method in ("sendMessage", "editMessageText")]
+
+    async def send(self, text: str, **who) -> list:
+        """A user types `text`; returns the sendMessage/editMessageText calls it caused."""
+        from bot.telegram import updates
+
+        return await self._feed(updates.message(self._next_id(), text, **who))
+
+    async def press(self, data: str, on: dict | None = None, **who) -> list:
+        """A user presses the inline button with callback `data` (under a bot message `on`)."""
+        from bot.telegram import updates
+
+        chat_id = who.pop("chat_id", 1)
+        message = on or self.transport.api.message({"chat_id": chat_id, "text": "…"})
+        return await self._feed(updates.button(self._next_id(), data, message, **who))
+
+    async def inline(self, query: str, **who) -> object:
+        """`@bot <query>`: returns the answerInlineQuery call."""
+        from bot.telegram import updates
+
+        await self._feed(updates.inline(self._next_id(), query, **who))
+        return self.transport.of("answerInlineQuery")[-1]
+
+
+def telegram_settings(dirs: CliDirs, **overrides):
+    from bot.config import Settings
+
+    values = dict(telegram_bot_token="123456:TEST-TOKEN", data_dir=dirs.data, seeds_dir=dirs.seeds,
+                  digests_dir=dirs.digests, admin_ids=frozenset({ADMIN_ID}), stories_per_page=2)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def assert_valid_telegram_messages(calls) -> None:
+    from tests.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
+
+    for call in calls:
+        if call.method in ("sendMessage", "editMessageText"):
+            text, entities = parse_telegram_html(call.text)
+            assert 0 < utf16_len(text) <= MAX_MESSAGE_UTF16 and len(entities) <= MAX_ENTITIES, call.text[:200]
+            for button in call.buttons:
+                assert len(button.get("callback_data", "").encode()) <= 64
+
+
+async def start_harness(settings, transport=None) -> TelegramHarness:
+    from bot.library import Library
+    from bot.services import Services
+    from bot.store import TinyStore
+    from bot.telegram.app import build_application
+    from tests.recording import RecordingRequest
+
+    store = TinyStore(settings.data_dir)
+    services = Services(settings, store, Library(settings, store))
+    transport = transport or RecordingRequest()
+    app = build_application(services, request=transport, updater=False)
+    errors: list = []
+
+    async def record_error(update, context):
+        errors.append(context.error)
+
+    app.add_error_handler(record_error)
+    await app.initialize()
+    services.library.refresh_themes_if_changed()
+    return TelegramHarness(app, transport, services, errors)
+
+
+async def stop_harness(harness: TelegramHarness) -> None:
+    from bot.telegram.app import stop_bot
+
+    await stop_bot(harness.app)
+    await harness.app.shutdown()
+
+
+@pytest.fixture
+async def telegram_bot(ingested_dirs):
+    """The real Application over a recording transport; the repo seeds already ingested."""
+    harness = await start_harness(telegram_settings(ingested_dirs))
+    yield harness
+    await stop_harness(harness)
+    assert harness.errors == []
+    assert_valid_telegram_messages(harness.transport.calls)

@@ -1,0 +1,119 @@
+"""The Application factory: one place that wires the settings, the handlers and the schedules.
+
+`build_application(services)` returns a configured PTB Application (the real one
+for `digestbot run`, the same one over a console or test transport).
+`application_handlers(...)` is the one list of handlers; `bot.schedule.install_schedules`
+may add more (e.g. /push_now) — the fallback group steps aside for any CommandHandler.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseHandler, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.schedule import install_schedules
+from bot.services import Services
+from bot.telegram.callbacks import callback_handlers
+from bot.telegram.fallback import FALLBACK_GROUP, fallback_handlers
+from bot.telegram.handlers import reader_handlers
+from bot.telegram.handlers_admin import admin_handlers
+from bot.telegram.handlers_subs import subscription_handlers
+from bot.telegram.inline import inline_handlers
+from bot.telegram.menu import command_menu
+from bot.telegram.replies import language_of, say
+
+logger = logging.getLogger(__name__)
+OFFLINE_TOKEN = "0:offline"
+
+
+def application_handlers() -> list[BaseHandler]:
+    """Every handler of group 0, in the order PTB tries them."""
+    return (reader_handlers() + subscription_handlers() + admin_handlers()
+            + callback_handlers() + inline_handlers())
+
+
+def build_application(services: Services, *, request: BaseRequest | None = None,
+                      updater: bool = True) -> Application:
+    """The configured Application: defaults, transport, handlers, error handler, schedules."""
+    settings = services.settings
+    builder = (ApplicationBuilder().token(settings.telegram_bot_token or OFFLINE_TOKEN)
+               .base_url(settings.telegram_api_base_url).base_file_url(settings.telegram_api_file_url)
+               .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.default_timezone),
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True)))
+               .concurrent_updates(16).post_init(start_bot).post_shutdown(stop_bot))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data.update(services=services, errors=0)
+    application.add_handlers(application_handlers())
+    application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
+    application.add_error_handler(log_error)
+    install_schedules(application, services)
+    return application
+
+
+async def set_command_menu(application: Application) -> None:
+    """Register the command menu in English (the default) and Spanish; failures are logged."""
+    for language, code in (("en", None), ("es", "es")):
+        try:
+            await application.bot.set_my_commands(command_menu(application, language), language_code=code)
+        except TelegramError as error:
+            logger.warning("setMyCommands (%s) failed: %s", language, error)
+
+
+async def ingest_in_background(application: Application) -> None:
+    """Ingest the seeds off the event loop; commands are answered meanwhile."""
+    services: Services = application.bot_data["services"]
+    try:
+        report = await asyncio.to_thread(services.library.ingest_and_rebuild)
+    except Exception:
+        logger.exception("start-up ingest failed; serving the stored articles")
+        return
+    logger.info("ingest: %d added, %d updated, %d unchanged, %d retired, %d rejected in %.1fs",
+                len(report.added), len(report.updated), len(report.unchanged),
+                len(report.retired), len(report.rejected), report.seconds)
+    await set_command_menu(application)
+
+
+async def start_bot(application: Application) -> None:
+    """post_init: load themes, start the ingest in the background, register the command menu."""
+    services: Services = application.bot_data["services"]
+    services.library.refresh_themes_if_changed()
+    application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
+        ingest_in_background(application), name="start-up ingest")
+    await set_command_menu(application)
+
+
+async def stop_bot(application: Application) -> None:
+    """post_shutdown: let a running ingest finish its write, then close the store."""
+    ingest = application.bot_data.pop("ingest", None)
+    if ingest is not None:
+        await asyncio.gather(ingest, return_exceptions=True)
+    application.bot_data["services"].store.close()
+
+
+async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log first, with the traceback; then mark blocked chats inactive or apologise briefly."""
+    logger.error("update %s failed", getattr(update, "update_id", "-"), exc_info=context.error)
+    context.application.bot_data["errors"] = context.application.bot_data.get("errors", 0) + 1
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    services: Services = context.application.bot_data["services"]
+    if isinstance(context.error, Forbidden):
+        subscriber = services.store.get_subscriber(update.effective_chat.id)
+        if subscriber is not None:
+            services.store.save_subscriber(replace(subscriber, is_active=False))
+        return
+    try:
+        await context.bot.send_message(update.effective_chat.id, say("tg_error", language_of(update, services)))
+    except TelegramError:
+        logger.warning("could not tell chat %s about the error", update.effective_chat.id)

@@ -1,0 +1,118 @@
+"""Subscriptions and settings: /subscribe, /unsubscribe, /mysubs, /settings and their buttons."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes
+
+from bot.models import Subscriber
+from bot.telegram import keyboards
+from bot.telegram import subscriptions as subs
+from bot.telegram.replies import language_of, reply, say, services_of, thread_of, usage
+
+SETTING_NAMES = ("time", "tz", "freq", "lang", "quiet", "wd")
+
+
+def chat_subscriber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Subscriber:
+    """The chat's subscriber (saved, or new with defaults and the user's language)."""
+    services = services_of(context)
+    return subs.current(services, update.effective_chat.id, chat_type=update.effective_chat.type,
+                        language=language_of(update, services), thread_id=thread_of(update))
+
+
+async def subscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
+    """Add one theme to the chat's subscription and confirm with the schedule."""
+    services = services_of(context)
+    subscriber = chat_subscriber(update, context)
+    title = services.library.catalog.theme(command).title_in(subscriber.language)
+    if command in subscriber.themes and subscriber.is_active:
+        return await reply(update, context, say("tg_already", subscriber.language, title=title))
+    saved = subs.save(services, subs.add_theme(subscriber, command))
+    await reply(update, context, say("tg_subscribed", saved.language, title=title,
+                                     **subs.describe(saved, saved.language)))
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Get a theme in your digest: /subscribe <theme> (buttons without a theme)."""
+    services = services_of(context)
+    services.library.refresh_themes_if_changed()
+    catalog, language = services.library.catalog, language_of(update, services)
+    if not context.args:
+        return await reply(update, context, say("tg_choose_theme", language),
+                           keyboards.themes_keyboard(catalog.themes, language, "sub"))
+    command = context.args[0].lower().lstrip("/")
+    if catalog.theme(command) is None:
+        return await usage(update, context, "/subscribe <theme>  — " + ", ".join(
+            t.command for t in catalog.themes))
+    await subscribe_chat(update, context, command)
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop a theme, or everything: /unsubscribe <theme|all>."""
+    services = services_of(context)
+    subscriber = chat_subscriber(update, context)
+    language = subscriber.language
+    if not context.args:
+        if not subscriber.themes:
+            return await reply(update, context, say("tg_no_subs", language))
+        themes = [services.library.catalog.theme(c) for c in subscriber.themes]
+        return await reply(update, context, say("tg_choose_theme", language),
+                           keyboards.themes_keyboard([t for t in themes if t], language, "unsub"))
+    await unsubscribe_chat(update, context, context.args[0].lower().lstrip("/"))
+
+
+async def unsubscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
+    services = services_of(context)
+    subscriber = chat_subscriber(update, context)
+    language = subscriber.language
+    if command == "all":
+        subs.save(services, subs.remove_theme(subscriber, None))
+        return await reply(update, context, say("tg_unsubscribed_all", language))
+    theme = services.library.catalog.theme(command)
+    title = theme.title_in(language) if theme else command
+    if command not in subscriber.themes:
+        return await reply(update, context, say("tg_not_subscribed", language, title=title))
+    subs.save(services, subs.remove_theme(subscriber, command))
+    await reply(update, context, say("tg_unsubscribed", language, title=title))
+
+
+async def mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Your themes, schedule, language and quiet hours."""
+    services = services_of(context)
+    subscriber = chat_subscriber(update, context)
+    language = subscriber.language
+    if not subscriber.themes:
+        return await reply(update, context, say("tg_no_subs", language))
+    themes = {c: services.library.catalog.theme(c) for c in subscriber.themes}
+    names = ", ".join(theme.title_in(language) if theme else c for c, theme in themes.items())
+    await reply(update, context, say("tg_mysubs", language, themes=names, **subs.describe(subscriber, language)))
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Time of day, time zone, frequency, language, quiet hours: buttons, or /settings tz Area/City."""
+    subscriber = chat_subscriber(update, context)
+    language = subscriber.language
+    if not context.args:
+        return await reply(update, context, say("tg_settings", language, **subs.describe(subscriber, language)),
+                           keyboards.settings_keyboard(language))
+    name, value = context.args[0].lower(), " ".join(context.args[1:])
+    if name not in SETTING_NAMES or not value:
+        return await usage(update, context, "/settings time 07:30 | tz America/Lima | freq daily|weekly monday|instant"
+                                            " | lang en|es | quiet 22:00-07:00|off")
+    await save_setting(update, context, name, value)
+
+
+async def save_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, value: str) -> None:
+    """Apply one setting, save, and confirm (or say what a valid value looks like)."""
+    subscriber = chat_subscriber(update, context)
+    try:
+        changed = subs.apply_setting(subscriber, name, value)
+    except subs.SettingError as error:
+        return await reply(update, context, say("tg_bad_value", subscriber.language, value=error.value[:64],
+                                                setting=error.setting, hint=error.hint))
+    saved = subs.save(services_of(context), changed)
+    await reply(update, context, say("tg_saved", saved.language, **subs.describe(saved, saved.language)))
+
+
+def subscription_handlers() -> list[CommandHandler]:
+    return [CommandHandler("subscribe", subscribe), CommandHandler("unsubscribe", unsubscribe),
+            CommandHandler("mysubs", mysubs), CommandHandler("settings", settings)]

@@ -1,0 +1,47 @@
+"""Inline mode: `@bot lima` in any chat offers up to 50 stories, each a shareable card."""
+from __future__ import annotations
+
+import hashlib
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes, InlineQueryHandler
+
+from bot import render
+from bot.models import Story
+from bot.telegram.replies import language_of, services_of
+
+MAX_RESULTS = 50
+MAX_QUERY = 256
+
+
+def result_id(story: Story) -> str:
+    """Telegram allows 1-64 bytes; long story ids are hashed."""
+    raw = story.id.encode()
+    return story.id if len(raw) <= 64 else hashlib.sha1(raw).hexdigest()
+
+
+def story_result(story: Story, language: str) -> InlineQueryResultArticle:
+    first_point = story.points[0].text if story.points else ""
+    return InlineQueryResultArticle(
+        id=result_id(story),
+        title=(story.title or story.id)[:200],
+        description=(", ".join(story.outlets) + " — " + first_point)[:300],
+        input_message_content=InputTextMessageContent(
+            render.render_story_card(story, language), parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True)))
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stories matching the typed words (the newest when nothing is typed)."""
+    services = services_of(context)
+    catalog = services.library.catalog
+    words = update.inline_query.query.strip()[:MAX_QUERY]
+    stories = catalog.search(words, limit=MAX_RESULTS) if words else catalog.stories
+    language = language_of(update, services)
+    results = [story_result(story, language) for story in list(stories)[:MAX_RESULTS]]
+    await update.inline_query.answer(results, cache_time=60, is_personal=False)
+
+
+def inline_handlers() -> list[InlineQueryHandler]:
+    return [InlineQueryHandler(inline_query)]

@@ -1,0 +1,74 @@
+"""What every handler needs: the services, the reader's language, escaped UI text, replies."""
+from __future__ import annotations
+
+import functools
+import html
+from typing import Any, Awaitable, Callable, Sequence
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import pick_language, t
+from bot.services import Services
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+def say(key: str, language: str, **fields: object) -> str:
+    """The UI string `key` (a Telegram HTML template) with every field escaped."""
+    return t(key, language, **{name: html.escape(str(value), quote=False) for name, value in fields.items()})
+
+
+def language_of(update: Update, services: Services) -> str:
+    """The chat's chosen language, else the user's Telegram language, else the default."""
+    chat = update.effective_chat
+    if chat is not None:
+        subscriber = services.store.get_subscriber(chat.id)
+        if subscriber is not None:
+            return subscriber.language
+    user = update.effective_user
+    return pick_language(user.language_code if user else None, services.settings.default_language)
+
+
+def thread_of(update: Update) -> int | None:
+    """The forum topic the update came from (replies go back to it)."""
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Send `text` (Telegram HTML) to the chat and topic the update came from."""
+    return await context.bot.send_message(
+        update.effective_chat.id, text, message_thread_id=thread_of(update), reply_markup=markup)
+
+
+async def reply_parts(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: Sequence[str],
+                      markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send rendered parts in order; the keyboard goes under the last one."""
+    for number, part in enumerate(parts, start=1):
+        await reply(update, context, part, markup if number == len(parts) else None)
+
+
+async def usage(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> Message:
+    """The short, friendly answer to a user mistake: 'Usage: /subscribe <theme>'."""
+    language = language_of(update, services_of(context))
+    return await reply(update, context, say("tg_usage", language, usage=text))
+
+
+def admin_only(callback: Handler) -> Handler:
+    """Run `callback` only for settings.admin_ids; anyone else is told 'not allowed', nothing more."""
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        services = services_of(context)
+        user = update.effective_user
+        if user is None or user.id not in services.settings.admin_ids:
+            return await reply(update, context, say("tg_not_allowed", language_of(update, services)))
+        return await callback(update, context)
+
+    guarded.is_admin_only = True  # type: ignore[attr-defined]
+    return guarded

@@ -1,0 +1,37 @@
+"""`digestbot chat`: the same handlers on a terminal, plain text, numbered buttons, no network."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+from tests.test_bot_process import bot_env
+
+
+def chat(cli_dirs, lines: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *cli_dirs.options(), "chat"],
+                          cwd=cli_dirs.data.parent, env=bot_env(None), input=lines,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_console_shows_what_a_telegram_user_sees_as_plain_text(cli_dirs):
+    result = chat(cli_dirs, "/start\n/lima_group\n/help\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Diplomacy Digest" in result.stdout and "/subscribe" in result.stdout
+    assert "[1] " in result.stdout
+    assert "<b>" not in result.stdout and "&amp;" not in result.stdout and "<a href" not in result.stdout
+
+
+def test_console_buttons_are_chosen_by_number(cli_dirs):
+    result = chat(cli_dirs, "/subscribe\n1\n/mysubs\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Subscribed to" in result.stdout and "Your themes" in result.stdout
+
+
+def test_console_settings_buttons_edit_and_confirm(cli_dirs):
+    result = chat(cli_dirs, "/settings\n2\n")
+    numbered = [line for line in result.stdout.splitlines() if "Bogota" in line]
+    assert numbered, result.stdout[-2000:]
+    choice = numbered[0].split("Bogota")[0].rsplit("[", 1)[1].split("]")[0]
+    result = chat(cli_dirs, f"/settings\n2\n{choice}\n")
+    assert "America/Bogota" in result.stdout.split("Saved")[-1]

@@ -1,0 +1,67 @@
+"""Start-up (post_init): themes loaded, command menu in English and Spanish, ingest off the loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from bot.telegram.app import start_bot, stop_bot
+from tests.conftest import start_harness, telegram_settings
+
+SLOW_SEED = """Lima Group statement number {n}
+Published on Friday, 06 August 2021 19:03
+
+The foreign ministers of the Lima Group met in Lima on Friday to discuss statement {n}.
+{body}
+"""
+
+
+async def test_start_up_registers_the_command_menu_in_english_and_spanish(cli_dirs):
+    harness = await start_harness(telegram_settings(cli_dirs))
+    try:
+        await start_bot(harness.app)
+        menus = harness.transport.of("setMyCommands")
+        assert {c.params.get("language_code") for c in menus} == {None, "es"}
+        english = [c["command"] for c in menus[0].params["commands"]]
+        assert {"start", "help", "lima_group", "subscribe"} <= set(english)
+        assert "stats" not in english and len(english) <= 100
+    finally:
+        await stop_bot(harness.app)
+        await harness.app.shutdown()
+    assert harness.errors == []
+
+
+async def test_a_failing_set_my_commands_is_logged_not_fatal(cli_dirs, caplog):
+    from tests.recording import RecordingRequest
+
+    class MenuRejected(RecordingRequest):
+        async def do_request(self, url, method, request_data=None, **kwargs):
+            if url.endswith("setMyCommands"):
+                return 400, b'{"ok": false, "error_code": 400, "description": "Bad Request: nope"}'
+            return await super().do_request(url, method, request_data, **kwargs)
+
+    harness = await start_harness(telegram_settings(cli_dirs), MenuRejected())
+    with caplog.at_level(logging.WARNING):
+        await start_bot(harness.app)
+        assert await harness.send("/help")
+    await stop_bot(harness.app)
+    await harness.app.shutdown()
+    assert "setMyCommands (en) failed" in caplog.text and harness.errors == []
+
+
+async def test_a_command_is_answered_while_the_start_up_ingest_runs(cli_dirs):
+    body = " ".join(f"Sentence {i} about the Lima Group and Venezuela in the OAS." for i in range(40))
+    for n in range(150):
+        (cli_dirs.seeds / f"slow_{n:03d}.txt").write_text(SLOW_SEED.format(n=n, body=body))
+    harness = await start_harness(telegram_settings(cli_dirs))
+    await start_bot(harness.app)
+    ingest = harness.app.bot_data["ingest"]
+    started = time.monotonic()
+    sent = await harness.send("/start")
+    answered_in = time.monotonic() - started
+    assert sent and not ingest.done(), "the ingest finished before the command: make it slower"
+    await asyncio.wait_for(asyncio.shield(ingest), 120)
+    assert len(harness.services.store.all_articles()) >= 150
+    await stop_bot(harness.app)
+    await harness.app.shutdown()
+    assert harness.errors == [] and answered_in < 2.0
