@@ -18,7 +18,7 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
 
 
-def say(key: str, language: str, **fields: object) -> str:
+def say(key: str, language: str, /, **fields: object) -> str:
     """The UI string `key` (a Telegram HTML template) with every field escaped."""
     return t(key, language, **{name: html.escape(str(value), quote=False) for name, value in fields.items()})
 

@@ -37,7 +37,7 @@ class SettingError(ValueError):
 def parse_time(value: str) -> str:
     match = _HHMM.match(value.strip())
     if not match:
-        raise SettingError("time", value, "HH:MM, e.g. 07:30")
+        raise SettingError("time", value, "Use HH:MM, e.g. 07:30.")
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -45,7 +45,7 @@ def parse_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingError("time zone", value, "an IANA name such as America/Lima") from None
+        raise SettingError("time zone", value, "Use an IANA name such as America/Lima.") from None
     return value
 
 
@@ -58,7 +58,7 @@ def parse_weekday(value: str) -> int:
                 return number
     if folded.isdigit() and int(folded) < 7:
         return int(folded)
-    raise SettingError("weekday", value, "monday … sunday")
+    raise SettingError("weekday", value, "Use monday … sunday.")
 
 
 def parse_quiet(value: str) -> tuple[str, str]:
@@ -68,7 +68,7 @@ def parse_quiet(value: str) -> tuple[str, str]:
     try:
         return parse_time(start), parse_time(end)
     except SettingError:
-        raise SettingError("quiet hours", value, "HH:MM-HH:MM, e.g. 22:00-07:00, or off") from None
+        raise SettingError("quiet hours", value, "Use HH:MM-HH:MM, e.g. 22:00-07:00, or off.") from None
 
 
 def apply_setting(subscriber: Subscriber, name: str, value: str) -> Subscriber:
@@ -80,19 +80,19 @@ def apply_setting(subscriber: Subscriber, name: str, value: str) -> Subscriber:
     if name == "freq":
         frequency, _, day = value.strip().lower().partition(" ")
         if frequency not in FREQUENCIES:
-            raise SettingError("frequency", value, "daily, weekly or instant")
+            raise SettingError("frequency", value, "Use daily, weekly or instant.")
         changed = replace(subscriber, frequency=frequency)
         return replace(changed, weekday=parse_weekday(day)) if day else changed
     if name == "wd":
         return replace(subscriber, weekday=parse_weekday(value))
     if name == "lang":
         if value.strip().lower() not in LANGUAGES:
-            raise SettingError("language", value, "en or es")
+            raise SettingError("language", value, "Use en or es.")
         return replace(subscriber, language=value.strip().lower())
     if name == "quiet":
         start, end = parse_quiet(value)
         return replace(subscriber, quiet_start=start, quiet_end=end)
-    raise SettingError("setting", name, "time, tz, freq, lang or quiet")
+    raise SettingError("setting", name, "Use time, tz, freq, lang or quiet.")
 
 
 def current(services: Services, chat_id: int, *, chat_type: str, language: str,
@@ -138,4 +138,4 @@ def describe(subscriber: Subscriber, language: str) -> dict[str, str]:
     quiet = (f"{subscriber.quiet_start}–{subscriber.quiet_end}" if subscriber.quiet_start
              else t("tg_none", language))
     return {"schedule": schedule, "quiet": quiet,
-            "language": LANGUAGE_NAMES.get(subscriber.language, subscriber.language)}
+            "lang_name": LANGUAGE_NAMES.get(subscriber.language, subscriber.language)}
