@@ -294,3 +294,18 @@ def test_clean_modules_stay_pure():
             else:
                 continue
             assert not modules & forbidden, f"{name} imports {modules & forbidden}"
+
+
+PAGE_LINES = [line for path in sorted(SEEDS.glob("*.txt")) + sorted(SPANISH.glob("[0-9]*.txt"))
+              for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PAGE_LINES) | st.text(max_size=80), max_size=30),
+       st.frozensets(st.sampled_from(PAGE_LINES), max_size=5))
+def test_any_mix_of_real_page_lines_cleans_without_error(lines, boilerplate):
+    clean = clean_text("\n".join(lines), boilerplate=boilerplate)
+    problem = body_problem(clean)
+    assert (problem is None and clean.body.strip()) or (problem and problem.strip())
+    assert all(paragraph.strip() for paragraph in clean.body.split("\n\n")) or not clean.body
+    assert not set(clean.body.split("\n\n")) & {b.strip() for b in boilerplate if b.strip()}
