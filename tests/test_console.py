@@ -29,9 +29,11 @@ def test_console_buttons_are_chosen_by_number(cli_dirs):
 
 
 def test_console_settings_buttons_edit_and_confirm(cli_dirs):
-    result = chat(cli_dirs, "/settings\n2\n")
-    numbered = [line for line in result.stdout.splitlines() if "Bogota" in line]
-    assert numbered, result.stdout[-2000:]
-    choice = numbered[0].split("Bogota")[0].rsplit("[", 1)[1].split("]")[0]
-    result = chat(cli_dirs, f"/settings\n2\n{choice}\n")
-    assert "America/Bogota" in result.stdout.split("Saved")[-1]
+    result = chat(cli_dirs, "/settings\n2\n2\n")    # Time zone, then Bogota
+    assert "[2] Bogota" in result.stdout
+    assert "Saved. Digest: daily at 08:00 (America/Bogota)" in result.stdout
+
+
+def test_console_inline_query_lists_story_titles(cli_dirs):
+    result = chat(cli_dirs, "@bot lima\n")
+    assert "(inline results: " in result.stdout

@@ -2,8 +2,8 @@
 
 A console transport answers the Bot API locally and prints what a Telegram user
 would see — messages as plain text, inline buttons numbered. Typed lines become
-real Updates: a number presses that button, `@bot words` is an inline query,
-anything else is a message.
+real Updates: a number presses that button of the newest keyboard, `@bot words` is an
+inline query, anything else is a message.
 """
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ class ConsoleRequest(BaseRequest):
     def show(self, params: dict[str, Any], sent: dict[str, Any]) -> None:
         self.out.write(html_to_text(str(params.get("text", ""))).rstrip() + "\n")
         rows = (params.get("reply_markup") or {}).get("inline_keyboard", [])
+        if rows:
+            self.buttons = []   # numbers always refer to the newest keyboard
         for row in rows:
             labels = []
             for button in row:
@@ -68,7 +70,7 @@ class ConsoleRequest(BaseRequest):
     def show_inline(self, results: list[dict[str, Any]]) -> None:
         for number, result in enumerate(results, start=1):
             self.out.write(f"  {number}. {result.get('title', '')}\n")
-        self.out.write(f"  ({len(results)} inline results)\n\n")
+        self.out.write(f"  (inline results: {len(results)})\n\n")
 
     def update_for(self, line: str, update_id: int, language: str) -> dict[str, Any]:
         """The Update a Telegram user would cause by typing `line` (or pressing its number)."""
