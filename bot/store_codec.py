@@ -1,0 +1,74 @@
+"""Models <-> plain JSON documents, exactly (decode(encode(x)) == x).
+
+Tuples become lists, KeyPoints become [text, score, why], themes become
+[command, score] pairs. Unknown keys (written by a later minor version) are
+ignored; a missing required field raises TypeError, which the store reports
+naming the file and record.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from typing import Any
+
+from bot.models import Article, KeyPoint, Push, Subscriber
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))       # tuples: stable key order on disk
+_SUBSCRIBER_FIELDS = tuple(f.name for f in fields(Subscriber))
+_PUSH_FIELDS = tuple(f.name for f in fields(Push))
+
+
+def _known(doc: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if key in names}
+
+
+def article_to_doc(article: Article) -> dict[str, Any]:
+    doc = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    doc["key_points"] = [[p.text, p.score, p.why] for p in article.key_points]
+    doc["themes"] = [[command, score] for command, score in article.themes]
+    doc["foreign_passages"] = list(article.foreign_passages)
+    doc["notes"] = list(article.notes)
+    return doc
+
+
+def article_from_doc(doc: dict[str, Any]) -> Article:
+    values = _known(doc, _ARTICLE_FIELDS)
+    values["key_points"] = tuple(KeyPoint(*point) for point in doc.get("key_points", ()))
+    values["themes"] = tuple((command, score) for command, score in doc.get("themes", ()))
+    values["foreign_passages"] = tuple(doc.get("foreign_passages", ()))
+    values["notes"] = tuple(doc.get("notes", ()))
+    return Article(**values)
+
+
+def subscriber_to_doc(subscriber: Subscriber) -> dict[str, Any]:
+    doc = {name: getattr(subscriber, name) for name in _SUBSCRIBER_FIELDS}
+    doc["themes"] = list(subscriber.themes)
+    return doc
+
+
+def subscriber_from_doc(doc: dict[str, Any]) -> Subscriber:
+    values = _known(doc, _SUBSCRIBER_FIELDS)
+    values["themes"] = tuple(doc.get("themes", ()))
+    return Subscriber(**values)
+
+
+def text_key(text: str) -> str:
+    """The key a push text is stored under (identical texts are stored once)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def push_to_doc(push: Push, key: str) -> dict[str, Any]:
+    """The push's state without its text; the text is stored once under `key` (its `text_key`)."""
+    doc = {name: getattr(push, name) for name in _PUSH_FIELDS if name != "text"}
+    doc["text_key"] = key
+    return doc
+
+
+def push_from_doc(doc: dict[str, Any], text: str) -> Push:
+    values = _known(doc, _PUSH_FIELDS)
+    values["text"] = text
+    return Push(**values)
+
+
+def delivery_doc(push: Push, sent_at: float) -> dict[str, Any]:
+    return {"id": push.id, "chat_id": push.chat_id, "digest_key": push.digest_key, "sent_at": sent_at}

@@ -1,0 +1,63 @@
+"""Writes to a TinyStore in a loop, reporting "ACK <n>" after each acknowledged write.
+
+tests/test_store_crash.py runs `main` in a forked child process (so a trial starts
+in milliseconds) and kills it with SIGKILL at random moments. By hand: python tests/helpers/store_writer.py DATA_DIR START_N
+Write n is, by n % 4: 0 a subscriber, 1 an article, 2 a push enqueued, 3 push n-1 sent.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Callable
+
+from bot.models import Article, KeyPoint, Push, Subscriber
+from bot.store import TinyStore
+
+FILLER = "The Lima Group met in Lima to discuss Venezuela. " * 20
+
+
+def article(n: int) -> Article:
+    return Article(id=f"a{n}", path=f"a{n}.txt", content_hash=str(n), title=f"Article {n}", body=FILLER,
+                   language="en", key_points=(KeyPoint(FILLER[:50], 0.5),), themes=(("lima_group", 0.5),))
+
+
+def push(n: int) -> Push:
+    return Push(id=f"{n}:d:0", chat_id=n, text=f"<b>digest</b> {FILLER[:200]}", digest_key="d", created_at=float(n))
+
+
+def write(store: TinyStore, n: int) -> None:
+    kind = n % 4
+    if kind == 0:
+        store.save_subscriber(Subscriber(chat_id=n, next_due_at=float(n)))
+    elif kind == 1:
+        store.save_articles([article(n)])
+    elif kind == 2:
+        store.enqueue_pushes([push(n)])
+    else:
+        store.update_pushes([replace(push(n - 1), status="sent")])
+
+
+def print_line(line: str) -> None:
+    print(line, flush=True)
+
+
+def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line) -> None:
+    store = TinyStore(Path(data_dir))
+    if not store.all_articles():   # big enough files that a kill often lands mid-write
+        store.save_articles([article(-i) for i in range(1, 400)])
+    emit("READY")
+    n = start
+    while True:
+        write(store, n)
+        emit(f"ACK {n}")
+        n += 1
+
+
+def main_to_pipe(data_dir: str, start: int, connection: Connection) -> None:
+    main(data_dir, start, lambda line: connection.send_bytes(line.encode()))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))

@@ -1,0 +1,90 @@
+"""kill -9 at random moments: the store stays readable and keeps every acknowledged write.
+
+A writer process (tests/helpers/store_writer.py) writes in a loop and reports
+"ACK <n>" after each write returns. Writers are forked from the test process, which
+has already imported the store, so each of the many trials starts in milliseconds.
+Each round starts one writer per lane, kills each with SIGKILL 5-80 ms after it
+is ready, then opens the store and checks every acknowledged write. A lane keeps
+its data directory across rounds, so every open also starts from a crashed state.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import random
+import signal
+import time
+from pathlib import Path
+
+from bot.store import TinyStore
+from tests.helpers.store_writer import main_to_pipe, push
+
+ROUNDS, LANES = 12, 3
+CONTEXT = multiprocessing.get_context("fork")   # the child starts with the store already imported
+
+
+class Writer:
+    def __init__(self, data_dir: Path, start: int):
+        self.reader, writer_end = CONTEXT.Pipe(duplex=False)
+        self.process = CONTEXT.Process(target=main_to_pipe, args=(str(data_dir), start, writer_end), daemon=True)
+        self.process.start()
+        writer_end.close()   # ours; the child's copy closes when it dies, which ends our reads
+
+    def wait_ready(self) -> None:
+        assert self.reader.recv_bytes() == b"READY", "the writer failed to open the store"
+
+    def kill_and_collect(self) -> list[int]:
+        self.process.kill()
+        self.process.join()
+        assert self.process.exitcode == -signal.SIGKILL
+        acked = []
+        while True:
+            try:
+                line = self.reader.recv_bytes().decode()
+            except EOFError:
+                return acked
+            acked.append(int(line.split()[1]))
+
+
+def kill_at_random(writers: list[Writer], rng: random.Random) -> list[list[int]]:
+    """SIGKILL each writer 5-80 ms from now; the acknowledged write numbers of each."""
+    started = time.monotonic()
+    for delay, writer in sorted(((rng.uniform(0.005, 0.080), w) for w in writers), key=lambda x: x[0]):
+        time.sleep(max(0.0, started + delay - time.monotonic()))
+        writer.process.kill()
+    return [writer.kill_and_collect() for writer in writers]
+
+
+def assert_holds(store: TinyStore, acked: set[int]) -> None:
+    pending = {p.id for p in store.pending_pushes(float("inf"), 1_000_000)}
+    for n in acked:
+        kind = n % 4
+        if kind == 0:
+            assert store.get_subscriber(n) is not None, f"subscriber {n} lost"
+        elif kind == 1:
+            assert store.get_article(f"a{n}") is not None, f"article {n} lost"
+        elif kind == 2:
+            assert store.enqueue_pushes([push(n)]) == 0, f"push {n} lost"
+        else:
+            assert push(n - 1).id not in pending, f"push {n - 1} was sent but is pending again"
+
+
+def test_killed_writers_never_lose_an_acknowledged_write_or_leave_an_unreadable_store(tmp_path):
+    rng = random.Random(20261123)
+    lanes = [tmp_path / f"lane{i}" for i in range(LANES)]
+    acked: list[set[int]] = [set() for _ in lanes]
+    next_n = [0] * LANES
+    torn = 0
+    for _ in range(ROUNDS):
+        writers = [Writer(lane, next_n[i]) for i, lane in enumerate(lanes)]
+        for writer in writers:
+            writer.wait_ready()
+        for i, numbers in enumerate(kill_at_random(writers, rng)):
+            acked[i].update(numbers)
+            next_n[i] = max([next_n[i] - 1, *numbers]) + 2   # never reuse a possibly half-done write's number
+            torn += any(lanes[i].glob(".*.tmp"))
+            store = TinyStore(lanes[i])
+            assert_holds(store, acked[i])
+            store.close()
+    total = sum(len(a) for a in acked)
+    assert total > ROUNDS * LANES, "the writers acknowledged almost nothing"
+    print(f"{ROUNDS * LANES} kills, {total} acknowledged writes, {torn} kills left a temp file mid-write")
