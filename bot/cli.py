@@ -119,7 +119,15 @@ class _StderrHandler(logging.StreamHandler):
         super().emit(record)
 
 
-def configure_logging(level: str, verbose: bool) -> None:
+def log_level_for(command: str, settings: Settings, verbose: bool) -> int:
+    """DEBUG with -v; LOG_LEVEL for the bot; for the maintainer's reports only warnings and worse."""
+    level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    if verbose:
+        return logging.DEBUG
+    return level if command in ("run", "chat") else max(level, logging.WARNING)
+
+
+def configure_logging(level: int) -> None:
     """One stderr handler on the root logger; calling again replaces it."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
@@ -127,7 +135,7 @@ def configure_logging(level: str, verbose: bool) -> None:
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else getattr(logging, level.upper(), logging.INFO))
+    root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its URLs contain the bot token
 
 
@@ -172,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
     try:
         settings = load_cli_settings(args)
-        configure_logging(settings.log_level, verbose)
+        configure_logging(log_level_for(args.command, settings, verbose))
         logger.debug("digestbot %s with %r", args.command, settings)
         return args.func(args, settings)
     except SystemExit as exc:          # a subcommand's own usage error

@@ -31,6 +31,10 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run_check_command)
 
 
+class CheckFailed(CliError):
+    """`digestbot check` found errors (already listed on stdout)."""
+
+
 @dataclass
 class CheckResult:
     errors: list[str] = field(default_factory=list)
@@ -40,9 +44,12 @@ class CheckResult:
 
 
 def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
-    """Theme-file problems are errors: a broken theme means a command that does not answer."""
+    """Theme-file problems are errors: a broken theme means a command that does not answer.
+
+    load_themes reports unreadable files, bad TOML (file and line), invalid fields,
+    and the cross-file problems of bot.themes.validate_themes (duplicate or built-in commands).
+    """
     from bot.theme_files import load_themes
-    from bot.themes import validate_themes
 
     if not digests_dir.is_dir():
         result.errors.append(f"{digests_dir}: digests directory not found — set DIGESTS_DIR or pass --digests DIR")
@@ -50,7 +57,6 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
     themes, problems = load_themes(digests_dir)
     themes = list(themes)
     result.errors.extend(problems)
-    result.errors.extend(p for p in validate_themes(themes) if p not in problems)
     if not themes and not problems:
         result.errors.append(f"{digests_dir}: no theme files (*.toml) — add one per theme")
     result.themes = len(themes)
@@ -73,6 +79,9 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
             cleaned = clean_text(seed.text, path=seed.path)
         except (DigestError, ValueError) as exc:
             result.errors.append(f"{seed.path}: would be rejected: {exc}")
+            continue
+        if not cleaned.body.strip():
+            result.errors.append(f"{seed.path}: would be rejected: no article text left after cleaning")
             continue
         result.seeds += 1
         if themes and not match_themes(cleaned.title, cleaned.body, themes):
@@ -101,7 +110,3 @@ def run_check_command(args: argparse.Namespace, settings: Settings) -> int:
     if result.errors:
         raise CheckFailed(f"{len(result.errors)} error(s) in digests/ or seeds/ — fix the lines marked 'error:' above")
     return 0
-
-
-class CheckFailed(CliError):
-    """`digestbot check` found errors (already listed on stdout)."""
