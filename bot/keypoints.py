@@ -26,7 +26,7 @@ from bot.keypoints_rank import (
     DEFAULT_OPTIONS, RankOptions, directed_centrality, lead_prior, length_penalty,
     similarity_matrix,
 )
-from bot.keypoints_text import Sentence, split_candidates
+from bot.keypoints_text import Sentence, leans_on_context, opens_with_quote, split_candidates
 from bot.models import KeyPoint
 from bot.nlp import language_code
 
@@ -47,10 +47,10 @@ def extract_key_points(body: str, language: str, n: int = 4,
         return ()
     sim = similarity_matrix([s.text for s in sentences], code)
     centrality = directed_centrality(sim, options)
-    base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, options)
-            - length_penalty(s.words, options) for k, s in enumerate(sentences)]
-    budget = max(options.budget * split.lead_words, _shortest_words(sentences, MIN_POINTS))
-    chosen = _select(sentences, sim, base, n, budget, options)
+    base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, split.total, options)
+            - length_penalty(s.words, options) - style_penalty(s.text, options)
+            for k, s in enumerate(sentences)]
+    chosen = _select(sentences, sim, base, n, options.point_words * n, options)
     return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
                  for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
 
@@ -69,20 +69,32 @@ def _clean_body(text: str) -> str:
     return clean_text(text).body
 
 
-def _shortest_words(sentences: list[Sentence], count: int) -> int:
-    return sum(sorted(s.words for s in sentences)[:count])
+def style_penalty(text: str, options: RankOptions) -> float:
+    """Cost of a point that needs its context: 'But he …', or a bare quotation."""
+    return (options.dangling * leans_on_context(text)) + (options.quote * opens_with_quote(text))
 
 
 def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: int,
             budget: float, options: RankOptions) -> list[tuple[int, float]]:
-    """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs."""
+    """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs.
+
+    The budget may stop the list after the third point, never before: while fewer
+    than three are chosen, a sentence fits if the shortest sentences left could
+    still complete three points within max(budget, three shortest sentences)
+    (counted conservatively: the reserve may include the sentence itself).
+    """
     chosen: list[tuple[int, float]] = []
     used = 0
     remaining = set(range(len(sentences)))
+    shortest = sorted(s.words for s in sentences)
+    floor = max(budget, sum(shortest[:MIN_POINTS]))
     while len(chosen) < n and remaining:
         best, best_value, best_penalty = -1, -np.inf, 0.0
+        missing = max(0, MIN_POINTS - len(chosen) - 1)
+        reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
         for k in remaining:
-            if used + sentences[k].words > budget:
+            limit = floor if len(chosen) < MIN_POINTS else budget
+            if used + sentences[k].words + reserve > limit:
                 continue
             overlap = max((sim[k, j] for j, _ in chosen), default=0.0)
             if overlap >= options.duplicate:
@@ -101,10 +113,10 @@ def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: in
 def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int,
                options: RankOptions) -> KeyPoint:
     central = options.centrality * float(centrality)
-    position = options.position * lead_prior(sentence.index, options)
-    length = length_penalty(sentence.words, options)
+    position = options.position * lead_prior(sentence.index, total, options)
+    length = length_penalty(sentence.words, options) + style_penalty(sentence.text, options)
     score = central + position - length - penalty
     why = (f"centrality {central:.2f} + position {position:.2f} "
            f"(sentence {sentence.index + 1} of {total}) − redundancy {penalty:.2f} "
-           f"− length {length:.2f}; length {sentence.words} words")
+           f"− length/style {length:.2f}; length {sentence.words} words")
     return KeyPoint(text=sentence.text, score=round(score, 4), why=why)

@@ -9,6 +9,7 @@ docs/quality.md); every weight is in `RankOptions`, nothing is per article.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,12 +32,16 @@ class RankOptions:
     backward: float = -1.0     # weight of edges to earlier sentences
     centrality: float = 0.4    # weight of normalised centrality
     position: float = 0.6      # weight of the lead prior
-    tau: float = 3.0           # lead prior: 1 / (1 + index / tau)
+    tau: float = 3.0           # lead prior: 1 / (1 + index / tau) ...
+    lead_mid: float = 0.0      # ... weighted by a logistic ramp in the article's sentence
+    lead_width: float = 5.0    # count: short articles lean on centrality, long ones on the lead
     ideal_words: int = 18      # sentences longer than this are penalised ...
     length: float = 0.25       # ... by this much per ideal_words extra words
+    dangling: float = 0.0      # penalty for openings like "But he …"
+    quote: float = 0.0         # penalty for sentences that open with a quotation
     redundancy: float = 0.5    # MMR weight of similarity to chosen points
     duplicate: float = 0.55    # cosine at or above which a sentence is a near-duplicate
-    budget: float = 1.0        # word budget = budget * words of the first three sentences
+    point_words: float = 20.0  # word budget for all points = n * point_words
 
 
 DEFAULT_OPTIONS = RankOptions()
@@ -98,9 +103,14 @@ def directed_centrality(sim: np.ndarray, options: RankOptions) -> np.ndarray:
     return (raw - raw.min()) / span if span > 0 else np.ones(size)
 
 
-def lead_prior(index: int, options: RankOptions) -> float:
-    """1 for the first sentence, decaying with the sentence's position."""
-    return 1.0 / (1.0 + index / options.tau)
+def lead_prior(index: int, total: int, options: RankOptions) -> float:
+    """1 for the first sentence of a long article, decaying with the sentence's position.
+
+    Scaled by a logistic ramp in the article's length: in a short article every
+    sentence is near the lead, so position says less than centrality.
+    """
+    ramp = 1.0 / (1.0 + math.exp(-(total - options.lead_mid) / options.lead_width))
+    return ramp / (1.0 + index / options.tau)
 
 
 def length_penalty(words: int, options: RankOptions) -> float:
