@@ -27,6 +27,7 @@ from bot.telegram.handlers_admin import admin_handlers
 from bot.telegram.handlers_subs import subscription_handlers
 from bot.telegram.inline import inline_handlers
 from bot.telegram.menu import command_menu
+from bot.telegram.pages import PageCache
 from bot.telegram.replies import language_of, say
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data.update(services=services, errors=0)
+    application.bot_data.update(services=services, errors=0, pages=PageCache())
     application.add_handlers(application_handlers())
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
     application.add_error_handler(log_error)

@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot import digest, render
 from bot.telegram import keyboards, subscriptions
 from bot.telegram.menu import help_text, theme_list
-from bot.telegram.replies import language_of, reply, reply_parts, say, services_of, usage
+from bot.telegram.replies import language_of, pages_of, reply, reply_parts, say, services_of, usage
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,25 +42,30 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 keyboards.topics_keyboard(catalog.themes, language) if catalog.themes else None)
 
 
+def rendered(page) -> tuple[list[str], int | None]:
+    """A digest page as Telegram HTML parts, and where its More button continues."""
+    return render.render_html(page), page.next_offset
+
+
 async def send_theme(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str,
                      offset: int = 0) -> None:
     """One page of a theme's newest stories, with a More button when there are older ones."""
     services = services_of(context)
     language = language_of(update, services)
-    page = digest.theme_digest(services.library.catalog, command, language, offset,
-                               services.settings.stories_per_page)
-    await reply_parts(update, context, render.render_html(page),
-                      keyboards.more_keyboard(command, page.next_offset, language))
+    catalog, limit = services.library.catalog, services.settings.stories_per_page
+    parts, next_offset = pages_of(context).get(catalog, ("theme", command, offset, language), lambda: rendered(
+        digest.theme_digest(catalog, command, language, offset, limit)))
+    await reply_parts(update, context, parts, keyboards.more_keyboard(command, next_offset, language))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int = 0) -> None:
     """The newest stories across all themes."""
     services = services_of(context)
     language = language_of(update, services)
-    page = digest.latest_digest(services.library.catalog, language, offset,
-                                services.settings.stories_per_page)
-    await reply_parts(update, context, render.render_html(page),
-                      keyboards.more_keyboard("latest", page.next_offset, language))
+    catalog, limit = services.library.catalog, services.settings.stories_per_page
+    parts, next_offset = pages_of(context).get(catalog, ("latest", offset, language), lambda: rendered(
+        digest.latest_digest(catalog, language, offset, limit)))
+    await reply_parts(update, context, parts, keyboards.more_keyboard("latest", next_offset, language))
 
 
 async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,12 +87,15 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     language = language_of(update, services)
     catalog = services.library.catalog
-    found = digest.search_digest(catalog, " ".join(context.args), language)
+    words = " ".join(context.args)
+    found = pages_of(context).get(catalog, ("search", words, language),
+                                  lambda: digest.search_digest(catalog, words, language))
     if not found.stories:
-        hint = say("no_results", language, query=" ".join(context.args)[:100]) + "\n" + say(
+        hint = say("no_results", language, query=words[:100]) + "\n" + say(
             "tg_try_themes", language, themes=" ".join(f"/{t.command}" for t in catalog.themes))
         return await reply(update, context, hint)
-    await reply_parts(update, context, render.render_html(found))
+    parts = pages_of(context).get(catalog, ("search-html", words, language), lambda: render.render_html(found))
+    await reply_parts(update, context, parts)
 
 
 def reader_handlers() -> list[CommandHandler]:

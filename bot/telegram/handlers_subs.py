@@ -26,7 +26,7 @@ async def subscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, com
     title = services.library.catalog.theme(command).title_in(subscriber.language)
     if command in subscriber.themes and subscriber.is_active:
         return await reply(update, context, say("tg_already", subscriber.language, title=title))
-    saved = subs.save(services, subs.add_theme(subscriber, command))
+    saved = await subs.save(services, subs.add_theme(subscriber, command))
     await reply(update, context, say("tg_subscribed", saved.language, title=title,
                                      **subs.describe(saved, saved.language)))
 
@@ -65,13 +65,13 @@ async def unsubscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, c
     subscriber = chat_subscriber(update, context)
     language = subscriber.language
     if command == "all":
-        subs.save(services, subs.remove_theme(subscriber, None))
+        await subs.save(services, subs.remove_theme(subscriber, None))
         return await reply(update, context, say("tg_unsubscribed_all", language))
     theme = services.library.catalog.theme(command)
     title = theme.title_in(language) if theme else command
     if command not in subscriber.themes:
         return await reply(update, context, say("tg_not_subscribed", language, title=title))
-    subs.save(services, subs.remove_theme(subscriber, command))
+    await subs.save(services, subs.remove_theme(subscriber, command))
     await reply(update, context, say("tg_unsubscribed", language, title=title))
 
 
@@ -109,7 +109,7 @@ async def save_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, name:
     except subs.SettingError as error:
         return await reply(update, context, say("tg_bad_value", subscriber.language, value=error.value[:64],
                                                 setting=error.setting, hint=error.hint))
-    saved = subs.save(services_of(context), changed)
+    saved = await subs.save(services_of(context), changed)
     await reply(update, context, say("tg_saved", saved.language, **subs.describe(saved, saved.language)))
 
 

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes, InlineQueryHandler
 
 from bot import render
 from bot.models import Story
-from bot.telegram.replies import language_of, services_of
+from bot.telegram.replies import language_of, pages_of, services_of
 
 MAX_RESULTS = 50
 MAX_QUERY = 256
@@ -32,14 +32,20 @@ def story_result(story: Story, language: str) -> InlineQueryResultArticle:
             link_preview_options=LinkPreviewOptions(is_disabled=True)))
 
 
+def story_results(catalog, words: str, language: str) -> list[InlineQueryResultArticle]:
+    """Up to 50 stories matching the words (the newest when there are none)."""
+    stories = catalog.search(words, limit=MAX_RESULTS) if words else catalog.stories
+    return [story_result(story, language) for story in list(stories)[:MAX_RESULTS]]
+
+
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stories matching the typed words (the newest when nothing is typed)."""
     services = services_of(context)
     catalog = services.library.catalog
     words = update.inline_query.query.strip()[:MAX_QUERY]
-    stories = catalog.search(words, limit=MAX_RESULTS) if words else catalog.stories
     language = language_of(update, services)
-    results = [story_result(story, language) for story in list(stories)[:MAX_RESULTS]]
+    results = pages_of(context).get(catalog, ("inline", words, language),
+                                    lambda: story_results(catalog, words, language))
     await update.inline_query.answer(results, cache_time=60, is_personal=False)
 
 

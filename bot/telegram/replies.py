@@ -18,6 +18,11 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
 
 
+def pages_of(context: ContextTypes.DEFAULT_TYPE):
+    """The application's cache of rendered pages (see bot.telegram.pages)."""
+    return context.application.bot_data["pages"]
+
+
 def say(key: str, language: str, /, **fields: object) -> str:
     """The UI string `key` (a Telegram HTML template) with every field escaped."""
     return t(key, language, **{name: html.escape(str(value), quote=False) for name, value in fields.items()})

@@ -5,6 +5,7 @@ with bot.timing so the scheduler sees the change at its next tick.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -118,10 +119,11 @@ def remove_theme(subscriber: Subscriber, command: str | None) -> Subscriber:
     return replace(subscriber, themes=themes, is_active=bool(themes))
 
 
-def save(services: Services, subscriber: Subscriber) -> Subscriber:
-    """Store the subscriber with its next digest time computed from now."""
+async def save(services: Services, subscriber: Subscriber) -> Subscriber:
+    """Store the subscriber with its next digest time computed from now (the write runs
+    off the event loop: TinyDB rewrites the whole table)."""
     saved = replace(subscriber, next_due_at=next_due_at(subscriber, services.clock()))
-    services.store.save_subscriber(saved)
+    await asyncio.to_thread(services.store.save_subscriber, saved)
     return saved
 
 
