@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from bot.catalog import Catalog
 from bot.digest import latest_digest, search_digest, story_digest, subscriber_digest, theme_digest
 from bot.errors import UnknownItem
 from bot.models import Article
-from tests.factories import make_article, make_story, make_subscriber, make_theme
+from tests.factories import make_article, make_subscriber, make_theme
 
 # Distinct events (different words, months apart) so that no two are grouped into one story.
 EVENTS = [
@@ -32,42 +33,12 @@ def event(n: int, themes: tuple[str, ...] = ("lima_group",), first_seen: float =
                         outlet=f"Outlet {n}", published=f"2021-{n + 1:02d}-15", first_seen=first_seen)
 
 
-class StandInCatalog:
-    """Stand-in with the catalog's read API (one story per article) until bot/catalog.py lands."""
-
-    def __init__(self, stories, themes):
-        self.stories = tuple(sorted(stories, key=lambda s: (s.published, s.first_seen), reverse=True))
-        self.themes = tuple(themes)
-
-    @classmethod
-    def build(cls, articles, themes):
-        stories = [make_story(a.id, title=a.title, points=tuple(k.text for k in a.key_points),
-                              themes=a.theme_names, outlets=(a.outlet,), published=a.published,
-                              first_seen=a.first_seen) for a in articles]
-        return cls(stories, themes)
-
-    def theme(self, command):
-        return next((theme for theme in self.themes if theme.command == command), None)
-
-    def stories_for(self, command):
-        return tuple(s for s in self.stories if command in s.themes)
-
-    def story(self, story_id):
-        return next((s for s in self.stories if s.id == story_id), None)
-
-    def search(self, query, limit=10):
-        return [s for s in self.stories if query.casefold() in s.title.casefold()][:limit]
-
-    def new_since(self, commands, since):
-        return [s for s in self.stories if s.first_seen > since and set(commands) & set(s.themes)]
-
-
 THEMES = [make_theme("lima_group", title="Lima Group", title_es="Grupo de Lima"),
           make_theme("castillo", title="Castillo"), make_theme("oas", title="OAS")]
 
 
-def catalog_of(*articles: Article):
-    return StandInCatalog.build(list(articles), THEMES)
+def catalog_of(*articles: Article) -> Catalog:
+    return Catalog.build(list(articles), THEMES)
 
 
 def ids(digest) -> list[str]:
@@ -179,7 +150,7 @@ def test_subscriber_digest_caps_the_stories_and_says_how_many_there_were():
 
 
 def test_subscriber_digest_keeps_a_theme_whose_file_was_removed():
-    catalog = StandInCatalog(StandInCatalog.build([event(0, ("gone",), first_seen=10)], THEMES).stories, THEMES)
+    catalog = catalog_of(event(0, ("gone",), first_seen=10))
     digest = subscriber_digest(catalog, make_subscriber(themes=("gone",)), now=20)
     assert ids(digest) == ["a00"] and digest.sections[0].theme.command == "gone"
 
