@@ -14,15 +14,18 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Sequence
 
 from bot.models import Article, KeyPoint, Story, StoryPoint
 from bot.nlp import fold
-from bot.stories_text import STOP_WORDS, entities_of, stems_of
+from bot.stories_text import STOP_WORDS, stems_and_entities, stems_of
 
 SAME_EVENT = 0.3          # a pair at or above this is the same event
 STORY_SPAN_DAYS = 6       # a story's known dates stay within this span
 WINDOW_DAYS = 7           # candidate pairs: published within this many days (or a date unknown)
+LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is not read
+MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
 POINTS_MIN, POINTS_MAX = 3, 5
@@ -39,13 +42,18 @@ class _Profile:
     tolerance: int                   # extra days of slack for month-only dates
 
 
+@lru_cache(maxsize=1 << 15)
 def _profile(article: Article) -> _Profile:
+    """What grouping needs of one article (memoised: a rebuild only profiles new articles)."""
     points = " ".join(point.text for point in article.key_points)
-    counts = Counter(stems_of(article.title) * 3 + stems_of(points) * 2 + stems_of(article.body[:6000]))
-    text = f"{article.title}.\n{points}\n{article.body[:6000]}"
+    title_stems, title_names = stems_and_entities(article.title + ".")
+    point_stems, point_names = stems_and_entities(points)
+    body_stems, body_names = stems_and_entities(article.body[:LEAD_CHARS])
+    counts = Counter(title_stems * 3 + point_stems * 2 + body_stems)
     day, tolerance = _day_of(article.published)
     return _Profile(article, {s: 1.0 + math.log(n) for s, n in counts.items()},
-                    entities_of(text), frozenset(article.theme_names), day, tolerance)
+                    frozenset(title_names | point_names | body_names), frozenset(article.theme_names),
+                    day, tolerance)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -144,7 +152,9 @@ def group_stories(articles: Sequence[Article]) -> list[Story]:
     return sorted(stories, key=lambda s: (s.published, s.first_seen, s.id), reverse=True)
 
 
-def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict], weights: _Weights) -> set[tuple[int, int]]:
+def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],
+                     weights: _Weights) -> set[tuple[int, int]]:
+    """Pairs worth scoring: close in time and sharing rare entities or signature words."""
     postings: dict[str, list[int]] = defaultdict(list)
     for index, (profile, vector) in enumerate(zip(profiles, vectors)):
         rare = sorted(vector, key=lambda s: -vector[s])[:SIGNATURE_TERMS]
@@ -152,11 +162,11 @@ def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict], weig
         keys.update(f"s:{s}" for s in rare if weights.stem_df[s] <= MAX_POSTING)
         for key in keys:
             postings[key].append(index)
-    pairs: set[tuple[int, int]] = set()
+    shared: Counter = Counter()
     for members in postings.values():
         if len(members) > 1:
-            pairs.update(_close_pairs(profiles, members))
-    return pairs
+            shared.update(_close_pairs(profiles, members))
+    return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
 
 
 def _close_pairs(profiles: Sequence[_Profile], members: list[int]):
@@ -167,7 +177,8 @@ def _close_pairs(profiles: Sequence[_Profile], members: list[int]):
         for later_day, j in dated[position + 1:]:
             if later_day - day > WINDOW_DAYS + 32:
                 break
-            yield (min(i, j), max(i, j))
+            if _date_factor(profiles[i], profiles[j]) > 0.0:
+                yield (min(i, j), max(i, j))
     for k, i in enumerate(undated):
         for j in members:
             if j != i and (profiles[j].day is not None or j > i):

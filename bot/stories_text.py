@@ -2,8 +2,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from bot.nlp import fold
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fast_fold(text: str) -> str:
+    """`bot.nlp.fold` for long texts: the same result for Latin scripts, many times faster."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
 
 STEM_LENGTH = 6     # a crude, language-neutral stem: the first six letters ("venezuelan" ~ "venezuela")
 
@@ -57,33 +70,76 @@ _NAME_TWINS = {
 }
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;«»\"“”])\s+|\n+|\s[|•–—-]\s")
+_WORD_OR_BREAK = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?|[.!?:;«»\"“”|•\n]")
 
 
 def words_of(text: str) -> list[str]:
     """Folded words of a text, in order: 'Béjar's' -> ['bejar']."""
-    return [_strip_possessive(w) for w in _WORD.findall(fold(text))]
+    return [_strip_possessive(w) for w in _WORD.findall(fast_fold(text))]
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    if len(word) <= 2 or word in STOP_WORDS:
+        return ""
+    stem = word[:STEM_LENGTH]
+    return _STEM_TWINS.get(stem, stem)
 
 
 def stems_of(text: str) -> list[str]:
-    """Folded content-word stems (stop words and short words dropped)."""
-    stems = (w[:STEM_LENGTH] for w in words_of(text) if len(w) > 2 and w not in STOP_WORDS)
-    return [_STEM_TWINS.get(stem, stem) for stem in stems]
+    """Folded content-word stems (stop words and short words dropped, Spanish twins mapped)."""
+    return [stem for stem in map(_stem, words_of(text)) if stem]
+
+
+@lru_cache(maxsize=1 << 16)
+def _entity(word: str) -> str:
+    name = _strip_possessive(fold(word))
+    name = _NAME_TWINS.get(name, name)
+    return name if len(name) > 1 and name not in NOT_ENTITIES else ""
 
 
 def entities_of(text: str) -> frozenset[str]:
     """Folded capitalised words that are not the first word of a sentence, plus acronyms."""
     found: set[str] = set()
-    for sentence in _SENTENCE_BREAK.split(text):
-        for position, word in enumerate(_WORD.findall(sentence)):
-            is_acronym = len(word) > 1 and word.isupper()
-            if (position and word[0].isupper()) or is_acronym:
-                name = _strip_possessive(fold(word))
-                name = _NAME_TWINS.get(name, name)
-                if len(name) > 1 and name not in NOT_ENTITIES:
-                    found.add(name)
+    position = 0
+    for token in _WORD_OR_BREAK.findall(text):
+        if len(token) == 1 and not token.isalpha():
+            position = 0
+            continue
+        if (position and token[0].isupper()) or (len(token) > 1 and token.isupper()):
+            name = _entity(token)
+            if name:
+                found.add(name)
+        position += 1
     return frozenset(found)
 
 
+@lru_cache(maxsize=1 << 17)
+def _token(token: str) -> tuple[str, str, bool]:
+    """(stem, entity name, is_acronym) of one raw token; "" when it is neither."""
+    word = _strip_possessive(fast_fold(token))
+    stem = _stem(word)
+    name = _entity(token) if token[0].isupper() else ""
+    return stem, name, len(token) > 1 and token.isupper()
+
+
+def stems_and_entities(text: str) -> tuple[list[str], set[str]]:
+    """`stems_of` and `entities_of` of one text in a single pass (the grouping's hot path)."""
+    stems: list[str] = []
+    names: set[str] = set()
+    position = 0
+    for token in _WORD_OR_BREAK.findall(text):
+        if len(token) == 1 and not token.isalpha():
+            position = 0
+            continue
+        stem, name, is_acronym = _token(token)
+        if stem:
+            stems.append(stem)
+        if name and (position or is_acronym):
+            names.add(name)
+        position += 1
+    return stems, names
+
+
 def _strip_possessive(word: str) -> str:
-    return re.sub(r"['’]s$", "", word)
+    return word[:-2] if word.endswith(("'s", "’s")) else word

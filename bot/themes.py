@@ -135,53 +135,57 @@ def _term_body(term: str) -> str:
 
 
 # ---------------------------------------------------------------- compiling
+#
+# All the terms of a theme set go into one index keyed by their first token, so
+# matching is a single pass over the article's tokens, whatever the number of
+# themes and terms (no regex alternations: they scan the text once per term).
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+TERM, EXACT, CONDITIONAL, EXCLUDE, CONTEXT = range(5)
+
 
 @dataclass(frozen=True)
-class _Matcher:
-    command: str
-    folded: re.Pattern | None        # alternation of folded, case-insensitive terms
-    exact: re.Pattern | None         # alternation of "=" terms, matched on the raw text
-    conditional: tuple[tuple[re.Pattern, re.Pattern], ...]   # (term, any-of-context)
-    exclude: re.Pattern | None
+class _Entry:
+    tokens: tuple[str, ...]     # folded tokens (as written, for EXACT)
+    theme: int                  # position of the theme in the set
+    kind: int
+    group: int = -1             # CONDITIONAL: its context group; CONTEXT: the group it belongs to
 
 
-def _phrase(text: str) -> str:
-    words = [re.escape(w) for w in text.split()]
-    return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
 
 
-def _alternation(phrases: Sequence[str]) -> re.Pattern | None:
-    if not phrases:
-        return None
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile("|".join(_phrase(p) for p in ordered))
-
-
-def _compile_theme(theme: Theme) -> _Matcher:
-    plain, exact, conditional = [], [], []
+def _theme_entries(position: int, theme: Theme, next_group: int) -> tuple[list[_Entry], int]:
+    entries: list[_Entry] = []
     for term in theme.terms:
         body, _, context = term.partition("~")
         body = body.strip()
-        if context.strip():
-            words = [fold(w.strip()) for w in context.split(",") if w.strip()]
-            conditional.append((_alternation([fold(body)]), _alternation(words)))
+        words = [w.strip() for w in context.split(",") if w.strip()]
+        if words:
+            entries.append(_Entry(_tokens(fold(body)), position, CONDITIONAL, next_group))
+            entries += [_Entry(_tokens(fold(w)), position, CONTEXT, next_group) for w in words]
+            next_group += 1
         elif body.startswith("="):
-            exact.append(body[1:].strip())
+            entries.append(_Entry(_tokens(body[1:].strip()), position, EXACT))
         elif body:
-            plain.append(fold(body))
-    return _Matcher(
-        command=theme.command,
-        folded=_alternation(plain),
-        exact=_alternation(exact),
-        conditional=tuple(conditional),
-        exclude=_alternation([fold(e) for e in theme.exclude]),
-    )
+            entries.append(_Entry(_tokens(fold(body)), position, TERM))
+    entries += [_Entry(_tokens(fold(e)), position, EXCLUDE) for e in theme.exclude]
+    return entries, next_group
 
 
 @lru_cache(maxsize=16)
-def _compile(keys: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> tuple[_Matcher, ...]:
-    """Compiled matchers, cached by what matching depends on (Theme holds dicts: unhashable)."""
-    return tuple(_compile_theme(Theme(command, {}, {}, terms, exclude)) for command, terms, exclude in keys)
+def _compile(keys: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> dict[str, tuple[_Entry, ...]]:
+    """First token -> entries, cached by what matching depends on (Theme holds dicts: unhashable)."""
+    index: dict[str, list[_Entry]] = {}
+    group = 0
+    for position, (command, terms, exclude) in enumerate(keys):
+        entries, group = _theme_entries(position, Theme(command, {}, {}, terms, exclude), group)
+        for entry in entries:
+            if entry.tokens:
+                first = entry.tokens[0] if entry.kind != EXACT else fold(entry.tokens[0])
+                index.setdefault(first, []).append(entry)
+    return {first: tuple(entries) for first, entries in index.items()}
 
 
 # ---------------------------------------------------------------- matching
@@ -202,13 +206,52 @@ def match_themes(title: str, body: str, themes: Sequence[Theme]) -> tuple[tuple[
     if not themes:
         return ()
     text = _prepare(title, body)
+    hits = _hits(text, _compile(tuple((t.command, t.terms, t.exclude) for t in themes)), len(themes))
     found = []
-    for matcher in _compile(tuple((t.command, t.terms, t.exclude) for t in themes)):
-        raw = _raw_score(text, _hits(text, matcher))
+    for theme, spans in zip(themes, hits):
+        raw = _raw_score(text, spans)
         score = raw / (raw + RAW_AT_THRESHOLD)
         if score >= THRESHOLD:
-            found.append((matcher.command, round(score, 4)))
+            found.append((theme.command, round(score, 4)))
     return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
+
+
+def _hits(text: _Text, index: dict[str, tuple[_Entry, ...]], count: int) -> list[list[tuple[int, int]]]:
+    """Per theme, the spans of its term hits that no exclusion or boilerplate span overlaps."""
+    found = [m for m in _TOKEN.finditer(text.folded)]
+    words = [m.group() for m in found]
+    spans: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    blocked: list[list[tuple[int, int]]] = [list(text.dead) for _ in range(count)]
+    conditional: list[tuple[int, int, tuple[int, int]]] = []
+    present: set[int] = set()
+    for i, word in enumerate(words):
+        for entry in index.get(word, ()):
+            end = i + len(entry.tokens)
+            if not _same(entry, words, found, text.raw, i, end):
+                continue
+            span = (found[i].start(), found[end - 1].end())
+            if entry.kind in (TERM, EXACT):
+                spans[entry.theme].append(span)
+            elif entry.kind == EXCLUDE:
+                blocked[entry.theme].append(span)
+            elif entry.kind == CONTEXT:
+                present.add(entry.group)
+            else:
+                conditional.append((entry.theme, entry.group, span))
+    for theme, group, span in conditional:
+        if group in present:
+            spans[theme].append(span)
+    return [sorted(s for s in theme_spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocks))
+            for theme_spans, blocks in zip(spans, blocked)]
+
+
+def _same(entry: _Entry, words: list[str], found: list, raw: str, start: int, end: int) -> bool:
+    if end > len(words):
+        return False
+    if entry.kind == EXACT:
+        return all(raw[found[k].start():found[k].end()] == token
+                   for k, token in zip(range(start, end), entry.tokens))
+    return all(words[k] == token for k, token in zip(range(start, end), entry.tokens))
 
 
 def _aligned_fold(text: str) -> str:
@@ -226,7 +269,7 @@ def _prepare(title: str, body: str) -> _Text:
     if len(blocks) < 3:   # one giant paragraph: use windows for lead and spread
         blocks = list(range(start, len(raw), 600)) or [start]
     lead_end = min(blocks[2] if len(blocks) > 2 else len(raw), start + max(500, len(body) // 4))
-    dead = [(m.start() + start, m.end() + start) for m in _TWEET.finditer(body)]
+    dead = [(m.start() + start, m.end() + start) for m in _tweets(body)]
     offset = start
     for line in body.split("\n"):
         if _BOILERPLATE_LINE.match(line) or _URL_LINE.match(line):
@@ -236,19 +279,16 @@ def _prepare(title: str, body: str) -> _Text:
                  tuple(blocks), tuple(dead))
 
 
-def _hits(text: _Text, matcher: _Matcher) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    if matcher.folded:
-        spans += [m.span() for m in matcher.folded.finditer(text.folded)]
-    if matcher.exact:
-        spans += [m.span() for m in matcher.exact.finditer(text.raw)]
-    for term, context in matcher.conditional:
-        if context and context.search(text.folded):
-            spans += [m.span() for m in term.finditer(text.folded)]
-    blocked = list(text.dead)
-    if matcher.exclude:
-        blocked += [m.span() for m in matcher.exclude.finditer(text.folded)]
-    return sorted(s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocked))
+def _tweets(body: str):
+    """Embedded tweets: each pic.twitter.com link with the sentence just before it."""
+    position = body.find("pic.twitter.com")
+    while position != -1:
+        line_start = body.rfind("\n", 0, position) + 1
+        window_start = max(line_start, position - 400)
+        found = _TWEET.search(body, window_start, min(len(body), position + 60))
+        if found:
+            yield found
+        position = body.find("pic.twitter.com", position + 15)
 
 
 def _raw_score(text: _Text, spans: list[tuple[int, int]]) -> float:
