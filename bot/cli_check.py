@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cli_common import CliError, print_json
 from bot.config import Settings
-from bot.errors import DigestError
-from bot.models import Theme
+from bot.models import SeedFile, Theme
 
 HELP = "validate the theme files in digests/ and the seed files"
 DESCRIPTION = """\
@@ -64,32 +64,40 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
 
 
 def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: CheckResult) -> None:
-    """Rejected files are errors; files with no theme or no date are warnings."""
-    from bot.clean import clean_text
+    """Each seed goes through what ingest does to it; rejections are errors, no theme or date warnings."""
+    from bot.ingest import Job, summarize_file
     from bot.seeds import read_seeds
-    from bot.themes import match_themes
 
     if not seeds_dir.is_dir():
         result.errors.append(f"{seeds_dir}: seeds directory not found — set SEEDS_DIR or pass --seeds DIR")
         return
     seed_files, rejections = read_seeds(seeds_dir, max_bytes)
     result.errors.extend(f"{r.path}: would be rejected: {r.reason}" for r in rejections)
+    boilerplate = outlet_boilerplate(seed_files)
     for seed in seed_files:
-        try:
-            cleaned = clean_text(seed.text, path=seed.path)
-        except (DigestError, ValueError) as exc:
-            result.errors.append(f"{seed.path}: would be rejected: {exc}")
-            continue
-        if not cleaned.body.strip():
-            result.errors.append(f"{seed.path}: would be rejected: no article text left after cleaning")
+        outcome = summarize_file(Job(seed.path, seed.text, boilerplate.get(seed.path, frozenset())), themes)
+        if outcome.problem or outcome.clean is None:
+            result.errors.append(f"{seed.path}: would be rejected: {outcome.problem}")
             continue
         result.seeds += 1
-        if themes and not match_themes(cleaned.title, cleaned.body, themes):
+        if themes and not outcome.themes:
             result.warnings.append(f"{seed.path}: matches no theme (it will only appear in /latest and /search)")
-        if not cleaned.published:
+        if not outcome.clean.published:
             result.warnings.append(f"{seed.path}: no publication date found (it sorts as oldest)")
     if not seed_files and not rejections:
         result.warnings.append(f"{seeds_dir}: no seed files (.txt, .md, .html)")
+
+
+def outlet_boilerplate(seed_files: list[SeedFile]) -> dict[str, frozenset[str]]:
+    """Per seed path, the lines repeated across its outlet's files (as ingest removes them)."""
+    from bot.clean import outlet_of, repeated_lines
+
+    outlets = {seed.path: outlet_of(seed.text) for seed in seed_files}
+    texts: dict[str, list[str]] = defaultdict(list)
+    for seed in seed_files:
+        texts[outlets[seed.path]].append(seed.text)
+    lines = {outlet: repeated_lines(group) for outlet, group in texts.items() if outlet}
+    return {path: lines.get(outlet, frozenset()) for path, outlet in outlets.items()}
 
 
 def run_check_command(args: argparse.Namespace, settings: Settings) -> int:

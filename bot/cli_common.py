@@ -11,7 +11,7 @@ from typing import Iterator
 
 from bot.config import Settings
 from bot.errors import DigestError, UnknownItem
-from bot.models import Article, Theme
+from bot.models import Theme
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +55,6 @@ def theme_by_command(themes: list[Theme], command: str) -> Theme:
         if theme.command == wanted:
             return theme
     raise unknown_theme(command)
-
-
-def build_catalog(articles: list[Article], themes: list[Theme]):
-    """The catalog the bot builds from the stored articles and the current themes."""
-    from bot.catalog import Catalog
-
-    return Catalog.build(articles, themes)
-
-
-def require_articles(store, settings: Settings) -> list[Article]:
-    articles = store.all_articles()
-    if not articles:
-        raise CliError(f"no articles in {settings.data_dir} — run `digestbot ingest` first")
-    return articles
 
 
 def to_jsonable(value: object) -> object:

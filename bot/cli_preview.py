@@ -5,9 +5,8 @@ import argparse
 import difflib
 from dataclasses import dataclass
 
-from bot.cli_common import build_catalog, load_theme_list, open_store, print_json, require_articles, theme_by_command
+from bot.cli_common import CliError, open_store, print_json, theme_by_command
 from bot.config import Settings
-from bot.models import Theme
 
 DESCRIPTION = """\
 Print a theme's digest as plain text, exactly as the bot will show it: the
@@ -56,24 +55,35 @@ def preview_key(command: str, language: str) -> str:
     return f"preview:{command}" if language == "en" else f"preview:{command}:{language}"
 
 
-def build_previews(settings: Settings, themes: list[Theme], commands: list[str], language: str) -> list[Preview]:
-    """Render the first page of each theme in `commands` from the store, and save it as the last preview."""
+def save_preview(store, catalog, command: str, language: str, limit: int) -> Preview:
+    """Render the theme's first page, and save it as the theme's last preview."""
     from bot.digest import theme_digest
     from bot.render import render_text
 
-    previews = []
+    digest = theme_digest(catalog, command, language, offset=0, limit=limit)
+    text = render_text(digest)
+    key = preview_key(command, language)
+    previous = store.get_meta(key)
+    if previous != text:
+        store.set_meta(key, text)
+    return Preview(command, text, tuple(story.id for story in digest.stories),
+                   previous if isinstance(previous, str) else None)
+
+
+def build_previews(settings: Settings, theme: str | None, language: str) -> list[Preview]:
+    """Previews of one theme (or all when None), from the catalog the bot builds (bot.library)."""
+    from bot.library import Library
+
     with open_store(settings) as store:
-        catalog = build_catalog(require_articles(store, settings), themes)
-        for command in commands:
-            digest = theme_digest(catalog, command, language, offset=0, limit=settings.stories_per_page)
-            text = render_text(digest)
-            key = preview_key(command, language)
-            previous = store.get_meta(key)
-            previews.append(Preview(command, text, tuple(s.id for s in digest.stories),
-                                    previous if isinstance(previous, str) else None))
-            if previous != text:
-                store.set_meta(key, text)
-    return previews
+        library = Library(settings, store)
+        if not library.catalog.article_count:
+            raise CliError(f"no articles in {settings.data_dir} — run `digestbot ingest` first")
+        if theme is None:
+            commands = sorted(t.command for t in library.themes)
+        else:
+            commands = [theme_by_command(library.themes, theme).command]
+        return [save_preview(store, library.catalog, command, language, settings.stories_per_page)
+                for command in commands]
 
 
 def format_preview(preview: Preview, *, diff: bool) -> str:
@@ -88,12 +98,8 @@ def run_preview_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print (or diff) one theme's preview, or every theme's with --all."""
     if bool(args.theme) == bool(args.all):
         args.subparser.error("give one THEME or --all")   # usage: exit 2
-    themes = load_theme_list(settings)
-    if args.all:
-        commands = sorted(theme.command for theme in themes)
-    else:
-        commands = [theme_by_command(themes, args.theme).command]
-    previews = build_previews(settings, themes, commands, args.language or settings.default_language)
+    previews = build_previews(settings, None if args.all else args.theme,
+                              args.language or settings.default_language)
     if args.json:
         rows = [{"theme": p.theme, "text": p.text, "stories": list(p.story_ids),
                  "diff": p.diff if args.diff else None} for p in previews]

@@ -128,10 +128,14 @@ def test_check_fails_on_a_duplicate_command(digestbot, cli_dirs):
 
 
 def test_check_warns_about_a_seed_with_no_theme_and_no_date_but_passes(digestbot, cli_dirs):
-    (cli_dirs.seeds / "recipe.txt").write_text(
-        "How to bake bread\n\nMix flour, water, salt and yeast in a large bowl. "
-        "Knead the dough for ten minutes until it is smooth. Let it rise for an hour, "
-        "then bake it in a hot oven until the crust is golden.\n", encoding="utf-8")
+    (cli_dirs.seeds / "recipe.txt").write_text("How to bake bread\n\n" + " ".join([
+        "Mix the flour, the water, the salt and the yeast in a large bowl until no dry flour is left.",
+        "Knead the dough on a floured table for ten minutes, until it is smooth and springs back.",
+        "Let it rise in a warm kitchen for about an hour, covered with a damp cloth.",
+        "Shape it into a round loaf and let it rest again while the oven heats up.",
+        "Bake it in a very hot oven for forty minutes, until the crust is golden and sounds hollow.",
+        "Let the bread cool on a rack before you cut the first slice.",
+    ]) + "\n", encoding="utf-8")
     result = digestbot("check", "--json")
     assert result.code == 0, result.out
     warnings = [w for w in json.loads(result.out)["warnings"] if w.startswith("recipe.txt")]
