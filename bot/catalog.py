@@ -1,0 +1,110 @@
+"""The catalog: every story and theme of one ingest, indexed for the bot's lookups. Pure.
+
+Built once per ingest (`Catalog.build`), then read by many handlers at once: it
+is never mutated after building. Search is plain words (accent- and
+case-insensitive, all words must match) over story titles and key points,
+through an inverted index, ranked by hits and then recency.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable, Mapping, Sequence
+
+from bot.models import Article, Story, Theme
+from bot.stories import group_stories
+from bot.stories_text import words_of
+
+
+def _newest_first(story: Story) -> tuple:
+    return (story.published, story.first_seen, story.id)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Stories (newest first) and themes, with lookups by theme, id and words."""
+
+    themes: tuple[Theme, ...] = ()
+    stories: tuple[Story, ...] = ()
+    article_count: int = 0
+    _themes_by_command: Mapping[str, Theme] = field(default_factory=dict, repr=False)
+    _by_theme: Mapping[str, tuple[Story, ...]] = field(default_factory=dict, repr=False)
+    _by_id: Mapping[str, Story] = field(default_factory=dict, repr=False)
+    _rank: Mapping[str, int] = field(default_factory=dict, repr=False)          # story id -> position
+    _index: Mapping[str, Mapping[int, int]] = field(default_factory=dict, repr=False)  # word -> {pos: hits}
+
+    @classmethod
+    def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
+        """Group the live (not retired) articles into stories and index them."""
+        live = [article for article in articles if not article.is_retired]
+        stories = tuple(sorted(group_stories(live), key=_newest_first, reverse=True))
+        by_theme: dict[str, list[Story]] = defaultdict(list)
+        by_id: dict[str, Story] = {}
+        for story in stories:
+            for command in story.themes:
+                by_theme[command].append(story)
+            for article in story.articles:
+                by_id.setdefault(article.id, story)
+        for story in stories:
+            by_id[story.id] = story       # a story id wins over an article id that equals it
+        return cls(
+            themes=tuple(themes),
+            stories=stories,
+            article_count=len(live),
+            _themes_by_command=MappingProxyType({t.command: t for t in themes}),
+            _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
+            _by_id=MappingProxyType(by_id),
+            _rank=MappingProxyType({s.id: k for k, s in enumerate(stories)}),
+            _index=MappingProxyType(_word_index(stories)),
+        )
+
+    def theme(self, command: str) -> Theme | None:
+        return self._themes_by_command.get(command.lstrip("/").lower())
+
+    def stories_for(self, command: str) -> tuple[Story, ...]:
+        """The stories of one theme, newest first."""
+        return self._by_theme.get(command.lstrip("/").lower(), ())
+
+    def story(self, id: str) -> Story | None:
+        """A story by its id, or the story an article id belongs to."""
+        return self._by_id.get(id)
+
+    def search(self, query: str, limit: int = 10) -> list[Story]:
+        """Stories whose title and key points hold every word of the query; most hits, then newest."""
+        words = list(dict.fromkeys(words_of(query)))
+        if not words or limit <= 0:
+            return []
+        postings = [self._index.get(word, {}) for word in words]
+        postings.sort(key=len)
+        found = set(postings[0])
+        for posting in postings[1:]:
+            found &= posting.keys()
+            if not found:
+                return []
+        hits = {pos: sum(posting[pos] for posting in postings) for pos in found}
+        best = sorted(found, key=lambda pos: (-hits[pos], pos))[:limit]
+        return [self.stories[pos] for pos in best]
+
+    def new_since(self, commands: Iterable[str], since: float) -> list[Story]:
+        """Stories of any of these themes first seen after `since`, each once, newest first."""
+        positions = {self._rank[story.id]
+                     for command in set(commands)
+                     for story in self.stories_for(command) if story.first_seen > since}
+        return [self.stories[pos] for pos in sorted(positions)]
+
+    def counts(self) -> dict[str, int]:
+        """Stories per theme, for every theme (0 when it has none)."""
+        counts = {theme.command: 0 for theme in self.themes}
+        counts.update({command: len(stories) for command, stories in self._by_theme.items()})
+        return counts
+
+
+def _word_index(stories: Sequence[Story]) -> dict[str, dict[int, int]]:
+    index: dict[str, dict[int, int]] = defaultdict(dict)
+    for position, story in enumerate(stories):
+        text = " ".join([story.title, *(point.text for point in story.points)])
+        for word in words_of(text):
+            posting = index[word]
+            posting[position] = posting.get(position, 0) + 1
+    return dict(index)
