@@ -120,11 +120,11 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def log_level_for(command: str, settings: Settings, verbose: bool) -> int:
-    """DEBUG with -v; LOG_LEVEL for the bot; for the maintainer's reports only warnings and worse."""
+    """DEBUG with -v; LOG_LEVEL for the running bot; elsewhere (reports, the console) warnings and worse."""
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     if verbose:
         return logging.DEBUG
-    return level if command in ("run", "chat") else max(level, logging.WARNING)
+    return level if command == "run" else max(level, logging.WARNING)
 
 
 def configure_logging(level: int) -> None:

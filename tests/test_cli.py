@@ -298,14 +298,33 @@ def test_an_unknown_subcommand_is_a_usage_error(digestbot):
 
 # --- as a real program --------------------------------------------------------------------------
 
-def test_digestbot_console_script_ingests_and_previews(cli_dirs):
-    script = Path(sys.executable).with_name("digestbot")
+def run_program(args: list[str], cli_dirs, *, stdin: str = "",
+                module: bool = False) -> subprocess.CompletedProcess:
+    """The installed `digestbot` script (or `python -m bot`) as a real process."""
+    program = [sys.executable, "-m", "bot"] if module else [str(Path(sys.executable).with_name("digestbot"))]
     env = {k: v for k, v in os.environ.items() if k not in ("DATA_DIR", "SEEDS_DIR", "DIGESTS_DIR")}
-    ingest = subprocess.run([str(script), *cli_dirs.options(), "ingest"], capture_output=True, text=True,
-                            env=env, cwd=cli_dirs.data.parent, timeout=60)
+    env["TELEGRAM_BOT_TOKEN"] = ""
+    return subprocess.run([*program, *cli_dirs.options(), *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=cli_dirs.data.parent, timeout=60)
+
+
+def test_digestbot_console_script_ingests_and_python_m_bot_reports_errors(cli_dirs):
+    ingest = run_program(["ingest"], cli_dirs)
     assert ingest.returncode == 0, ingest.stderr
     assert f"added {len(SEED_IDS)}" in ingest.stdout and "\r" not in ingest.stderr
-    preview = subprocess.run([sys.executable, "-m", "bot", *cli_dirs.options(), "preview", "nosuch"],
-                             capture_output=True, text=True, env=env, cwd=cli_dirs.data.parent, timeout=60)
+    preview = run_program(["preview", "nosuch"], cli_dirs, module=True)
     assert preview.returncode == 1
     assert one_line(preview.stderr).startswith("error: unknown theme 'nosuch'")
+
+
+def test_run_without_a_token_and_without_a_terminal_says_how_to_get_one(ingested_dirs):
+    result = run_program(["run"], ingested_dirs)
+    assert result.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_answers_a_theme_command_on_the_terminal_without_telegram(ingested_dirs):
+    result = run_program(["chat"], ingested_dirs, stdin="/lima_group\n")
+    assert result.returncode == 0, result.stderr
+    assert "Lima Group" in result.stdout and "Bejar" in result.stdout
+    assert " INFO " not in result.stderr
