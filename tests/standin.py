@@ -76,9 +76,11 @@ def _decode_params(body: bytes, content_type: str) -> dict[str, Any]:
 class StandIn:
     """The Bot API stand-in: start(), stop(), a queue of updates, a record of calls."""
 
-    def __init__(self, port: int = 0, faults: Faults | None = None, delay: float = 0.0):
+    def __init__(self, port: int = 0, faults: Faults | None = None, delay: float = 0.0,
+                 max_poll: float = 1.0):
         self.faults = faults or Faults()
         self.delay = delay
+        self.max_poll = max_poll     # long polls return within this (a bot stops faster)
         self.api = OfflineBotApi()
         self.calls: list[Call] = []
         self._updates: list[dict[str, Any]] = []
@@ -190,7 +192,7 @@ class StandIn:
         at = time.monotonic()
         if method == "getUpdates":
             result = self._take_updates(int(params.get("offset", 0) or 0),
-                                        float(params.get("timeout", 0) or 0))
+                                        min(self.max_poll, float(params.get("timeout", 0) or 0)))
             status, body = 200, {"ok": True, "result": result}
         else:
             with self._cond:
@@ -248,6 +250,7 @@ class StandIn:
 def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True   # headers and body go out in two writes: no 40 ms delayed-ACK stalls
 
         def log_message(self, *args: object) -> None:  # quiet
             pass
