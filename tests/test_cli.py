@@ -48,6 +48,15 @@ def test_ingest_report_names_a_rejected_file_and_why_and_still_succeeds(digestbo
     assert rejected and rejected[0].split("broken.txt:", 1)[1].strip(), result.out
 
 
+def test_ingest_report_notes_a_repaired_mojibake_file_by_name(digestbot, cli_dirs):
+    original = (cli_dirs.seeds / f"{SEED_IDS[1]}.txt").read_text(encoding="utf-8")
+    garbled = original.encode("utf-8").decode("cp1252", errors="replace")
+    (cli_dirs.seeds / "garbled.txt").write_text(garbled, encoding="utf-8")
+    result = digestbot("ingest")
+    assert result.code == 0
+    assert "  note      garbled.txt: repaired mojibake" in result.out.splitlines()
+
+
 def test_ingest_fails_when_every_file_is_rejected(digestbot, cli_dirs):
     for path in cli_dirs.seeds.iterdir():
         path.unlink()
