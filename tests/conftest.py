@@ -1,9 +1,10 @@
 """Shared fixtures. Each engineer keeps their own section; never delete another's."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -78,7 +79,7 @@ def ingested_store(tmp_path_factory) -> Path:
     from bot.cli import main
 
     dirs = copy_repo_inputs(tmp_path_factory.mktemp("ingested"))
-    with redirect_stdout(StringIO()) as out, redirect_stderr(StringIO()) as err:
+    with redirect_stdout(StringIO()) as out, redirect_stderr(StringIO()) as err, kept_root_logging():
         code = main([*dirs.options(), "ingest"])
     assert code == 0, out.getvalue() + err.getvalue()
     return dirs.data
@@ -91,8 +92,27 @@ def ingested_dirs(cli_dirs, ingested_store) -> CliDirs:
     return cli_dirs
 
 
+@contextmanager
+def kept_root_logging():
+    """main() configures the root logger on every call; put it back for the tests that follow."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+
+
 @pytest.fixture
-def digestbot(cli_dirs, capsys):
+def restore_logging():
+    with kept_root_logging():
+        yield
+
+
+@pytest.fixture
+def digestbot(cli_dirs, capsys, restore_logging):
     """Run `digestbot` in-process against cli_dirs; returns CliResult(code, out, err)."""
     from bot.cli import main
 
