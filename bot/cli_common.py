@@ -12,6 +12,7 @@ from typing import Iterator
 from bot.config import Settings
 from bot.errors import DigestError, UnknownItem
 from bot.models import Theme
+from bot.store_api import Store
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +21,8 @@ class CliError(DigestError):
     """A maintainer's mistake the CLI reports as one line; the message says what to do."""
 
 
-def unknown_theme(command: str) -> UnknownItem:
-    return UnknownItem(f"unknown theme {command!r} — run `digestbot check` or see digests/")
-
-
 @contextmanager
-def open_store(settings: Settings) -> Iterator[object]:
+def open_store(settings: Settings) -> Iterator[Store]:
     """The TinyDB store in settings.data_dir, closed on the way out."""
     from bot.store import TinyStore
 
@@ -36,7 +33,7 @@ def open_store(settings: Settings) -> Iterator[object]:
         store.close()
 
 
-def load_theme_list(settings: Settings, *, warn: bool = True) -> list[Theme]:
+def load_theme_list(settings: Settings) -> list[Theme]:
     """The themes in digests/; problems are printed as warnings (`digestbot check` lists them all)."""
     from bot.theme_files import load_themes
 
@@ -44,17 +41,18 @@ def load_theme_list(settings: Settings, *, warn: bool = True) -> list[Theme]:
     if not directory.is_dir():
         raise CliError(f"digests directory not found: {directory} — set DIGESTS_DIR or pass --digests DIR")
     themes, problems = load_themes(directory)
-    if problems and warn:
+    if problems:
         print(f"warning: {len(problems)} problem(s) in {directory} — run `digestbot check`", file=sys.stderr)
     return list(themes)
 
 
 def theme_by_command(themes: list[Theme], command: str) -> Theme:
+    """The theme whose command is `command` ("/lima_group" works too)."""
     wanted = command.lstrip("/")
     for theme in themes:
         if theme.command == wanted:
             return theme
-    raise unknown_theme(command)
+    raise UnknownItem(f"unknown theme {command!r} — run `digestbot check` or see digests/")
 
 
 def to_jsonable(value: object) -> object:
