@@ -71,11 +71,8 @@ async def build(args, work: Path):
     store.save_articles(synthetic_articles(args.articles, commands, rng))
     store.save_subscribers(Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, 2)),
                                       language=rng.choice(("en", "es"))) for n in range(args.subscribers))
-    library = Library(settings, store)
     started = time.perf_counter()
-    library.refresh_themes_if_changed()
-    if len(library.catalog.stories) == 0:
-        library.ingest_and_rebuild()
+    library = Library(settings, store)     # builds the catalog from the store
     print(f"catalog: {library.catalog.article_count} articles, {len(library.catalog.stories)} stories, "
           f"built in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     transport = RecordingRequest()
