@@ -73,6 +73,7 @@ class Catalog:
     def search(self, query: str, limit: int = 10) -> list[Story]:
         """Stories whose title and key points hold every word of the query; most hits, then newest."""
         words = list(dict.fromkeys(words_of(query)))
+        words = [word for word in words if len(word) > 1] or words     # "Béjar's" -> bejar
         if not words or limit <= 0:
             return []
         postings = [self._index.get(word, {}) for word in words]
@@ -94,10 +95,10 @@ class Catalog:
         return [self.stories[pos] for pos in sorted(positions)]
 
     def counts(self) -> dict[str, int]:
-        """Stories per theme, for every theme (0 when it has none)."""
-        counts = {theme.command: 0 for theme in self.themes}
-        counts.update({command: len(stories) for command, stories in self._by_theme.items()})
-        return counts
+        """Stories per theme of this catalog (0 when it has none); every tagged theme when built without themes."""
+        if not self.themes:
+            return {command: len(stories) for command, stories in self._by_theme.items()}
+        return {theme.command: len(self._by_theme.get(theme.command, ())) for theme in self.themes}
 
 
 def _word_index(stories: Sequence[Story]) -> dict[str, dict[int, int]]:

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from bot.models import Article, KeyPoint, Story, StoryPoint
 from bot.nlp import fold
-from bot.stories_text import STOP_WORDS, stems_and_entities, stems_of
+from bot.stories_text import STOP_WORDS, entities_of, stems_of
 
 SAME_EVENT = 0.3          # a pair at or above this is the same event
 STORY_SPAN_DAYS = 6       # a story's known dates stay within this span
@@ -46,14 +46,12 @@ class _Profile:
 def _profile(article: Article) -> _Profile:
     """What grouping needs of one article (memoised: a rebuild only profiles new articles)."""
     points = " ".join(point.text for point in article.key_points)
-    title_stems, title_names = stems_and_entities(article.title + ".")
-    point_stems, point_names = stems_and_entities(points)
-    body_stems, body_names = stems_and_entities(article.body[:LEAD_CHARS])
-    counts = Counter(title_stems * 3 + point_stems * 2 + body_stems)
+    lead = article.body[:LEAD_CHARS]
+    counts = Counter(stems_of(article.title) * 3 + stems_of(points) + stems_of(lead))
+    names = entities_of(f"{article.title}.\n{points}\n{lead}")
     day, tolerance = _day_of(article.published)
     return _Profile(article, {s: 1.0 + math.log(n) for s, n in counts.items()},
-                    frozenset(title_names | point_names | body_names), frozenset(article.theme_names),
-                    day, tolerance)
+                    names, frozenset(article.theme_names), day, tolerance)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -258,6 +256,7 @@ def _union_themes(articles: Sequence[Article]) -> tuple[str, ...]:
     return tuple(sorted(totals, key=lambda c: (-totals[c], c)))
 
 
+@lru_cache(maxsize=1 << 16)
 def _point_tokens(text: str) -> frozenset[str]:
     return frozenset(s for s in stems_of(text) if s not in STOP_WORDS)
 

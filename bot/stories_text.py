@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from bot.nlp import fold
@@ -69,16 +70,20 @@ _NAME_TWINS = {
     "palacio": "palace", "gobierno": "government", "declaracion": "declaration", "cumbre": "summit",
 }
 
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?")
-_WORD_OR_BREAK = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?|[.!?:;«»\"“”|•\n]")
+_WORD = re.compile(r"[^\W\d_][^\W_]*")
+_ASCII_WORD = re.compile(r"[a-z]+")     # the same words, faster, once folded text is ASCII
+_UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
+_CAPITALISED = re.compile(rf"(?<![\w'’])[{_UPPER}][^\W_]*")
+_SENTENCE_START = re.compile(rf"[.!?:;«»\"“”|•\n]\s*[\"“«'‘(¿¡*#-]?\s*([{_UPPER}][^\W_]*)")
 
 
 def words_of(text: str) -> list[str]:
-    """Folded words of a text, in order: 'Béjar's' -> ['bejar']."""
-    return [_strip_possessive(w) for w in _WORD.findall(fast_fold(text))]
+    """Folded words of a text, in order: "Béjar's visit" -> ['bejar', 's', 'visit']."""
+    folded = fast_fold(text)
+    return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
 def _stem(word: str) -> str:
     if len(word) <= 2 or word in STOP_WORDS:
         return ""
@@ -88,58 +93,23 @@ def _stem(word: str) -> str:
 
 def stems_of(text: str) -> list[str]:
     """Folded content-word stems (stop words and short words dropped, Spanish twins mapped)."""
-    return [stem for stem in map(_stem, words_of(text)) if stem]
+    return list(filter(None, map(_stem, words_of(text))))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
 def _entity(word: str) -> str:
-    name = _strip_possessive(fold(word))
+    name = fold(word)
     name = _NAME_TWINS.get(name, name)
     return name if len(name) > 1 and name not in NOT_ENTITIES else ""
 
 
 def entities_of(text: str) -> frozenset[str]:
-    """Folded capitalised words that are not the first word of a sentence, plus acronyms."""
-    found: set[str] = set()
-    position = 0
-    for token in _WORD_OR_BREAK.findall(text):
-        if len(token) == 1 and not token.isalpha():
-            position = 0
-            continue
-        if (position and token[0].isupper()) or (len(token) > 1 and token.isupper()):
-            name = _entity(token)
+    """Folded names: capitalised words seen at least once away from a sentence start, and acronyms."""
+    starts = Counter(_SENTENCE_START.findall("\n" + text))
+    names = set()
+    for word, count in Counter(_CAPITALISED.findall(text)).items():
+        if count > starts.get(word, 0) or (len(word) > 1 and word.isupper()):
+            name = _entity(word)
             if name:
-                found.add(name)
-        position += 1
-    return frozenset(found)
-
-
-@lru_cache(maxsize=1 << 17)
-def _token(token: str) -> tuple[str, str, bool]:
-    """(stem, entity name, is_acronym) of one raw token; "" when it is neither."""
-    word = _strip_possessive(fast_fold(token))
-    stem = _stem(word)
-    name = _entity(token) if token[0].isupper() else ""
-    return stem, name, len(token) > 1 and token.isupper()
-
-
-def stems_and_entities(text: str) -> tuple[list[str], set[str]]:
-    """`stems_of` and `entities_of` of one text in a single pass (the grouping's hot path)."""
-    stems: list[str] = []
-    names: set[str] = set()
-    position = 0
-    for token in _WORD_OR_BREAK.findall(text):
-        if len(token) == 1 and not token.isalpha():
-            position = 0
-            continue
-        stem, name, is_acronym = _token(token)
-        if stem:
-            stems.append(stem)
-        if name and (position or is_acronym):
-            names.add(name)
-        position += 1
-    return stems, names
-
-
-def _strip_possessive(word: str) -> str:
-    return word[:-2] if word.endswith(("'s", "’s")) else word
+                names.add(name)
+    return frozenset(names)

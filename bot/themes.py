@@ -24,6 +24,7 @@ from typing import Any, Sequence
 from bot.errors import ThemeError
 from bot.models import Theme
 from bot.nlp import fold
+from bot.stories_text import fast_fold
 
 COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 BUILTIN_COMMANDS = frozenset(
@@ -248,6 +249,8 @@ def _hits(text: _Text, index: dict[str, tuple[_Entry, ...]], count: int) -> list
 def _same(entry: _Entry, words: list[str], found: list, raw: str, start: int, end: int) -> bool:
     if end > len(words):
         return False
+    if end == start + 1 and entry.kind != EXACT:
+        return True         # indexed by this very (folded) token
     if entry.kind == EXACT:
         return all(raw[found[k].start():found[k].end()] == token
                    for k, token in zip(range(start, end), entry.tokens))
@@ -255,10 +258,17 @@ def _same(entry: _Entry, words: list[str], found: list, raw: str, start: int, en
 
 
 def _aligned_fold(text: str) -> str:
-    folded = fold(text)
+    """Folded text of exactly the same length, so spans found in it apply to the raw text."""
+    folded = fast_fold(text)
     if len(folded) == len(text):
         return folded
-    return "".join((fold(ch) or ch)[0] for ch in text)
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if not ch.isascii()}
+    return text.translate(table).lower()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return (fold(ch) or ch)[0]
 
 
 def _prepare(title: str, body: str) -> _Text:
