@@ -7,6 +7,7 @@ through an inverted index, ranked by hits and then recency.
 """
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -14,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from bot.models import Article, Story, Theme
 from bot.stories import group_stories
-from bot.stories_text import words_of
+from bot.stories_text import STOP_WORDS, words_of
 
 
 def _newest_first(story: Story) -> tuple:
@@ -71,21 +72,18 @@ class Catalog:
         return self._by_id.get(id)
 
     def search(self, query: str, limit: int = 10) -> list[Story]:
-        """Stories whose title and key points hold every word of the query; most hits, then newest."""
+        """Stories whose title and key points hold every word of the query; most hits, then newest.
+
+        Plain words only (never a pattern); one-letter fragments and stop words are
+        ignored when the query has other words ("peru and bolivia" = "peru bolivia").
+        """
         words = list(dict.fromkeys(words_of(query)))
-        words = [word for word in words if len(word) > 1] or words     # "Béjar's" -> bejar
+        words = [w for w in words if len(w) > 1] or words
+        words = [w for w in words if w not in STOP_WORDS] or words
         if not words or limit <= 0:
             return []
-        postings = [self._index.get(word, {}) for word in words]
-        postings.sort(key=len)
-        found = set(postings[0])
-        for posting in postings[1:]:
-            found &= posting.keys()
-            if not found:
-                return []
-        hits = {pos: sum(posting[pos] for posting in postings) for pos in found}
-        best = sorted(found, key=lambda pos: (-hits[pos], pos))[:limit]
-        return [self.stories[pos] for pos in best]
+        postings = sorted((self._index.get(word, {}) for word in words), key=len)
+        return [self.stories[pos] for pos in _most_hits_then_newest(postings, limit)]
 
     def new_since(self, commands: Iterable[str], since: float) -> list[Story]:
         """Stories of any of these themes first seen after `since`, each once, newest first."""
@@ -99,6 +97,26 @@ class Catalog:
         if not self.themes:
             return {command: len(stories) for command, stories in self._by_theme.items()}
         return {theme.command: len(self._by_theme.get(theme.command, ())) for theme in self.themes}
+
+
+def _most_hits_then_newest(postings: list[Mapping[int, int]], limit: int) -> list[int]:
+    """Positions (0 = newest) in every posting, by total hits then recency, without sorting them all."""
+    by_hits: dict[int, list[int]] = defaultdict(list)
+    first, rest = postings[0], postings[1:]
+    for pos, hits in first.items():
+        for posting in rest:
+            more = posting.get(pos)
+            if more is None:
+                break
+            hits += more
+        else:
+            by_hits[hits].append(pos)
+    best: list[int] = []
+    for hits in sorted(by_hits, reverse=True):
+        best += heapq.nsmallest(limit - len(best), by_hits[hits])
+        if len(best) >= limit:
+            break
+    return best
 
 
 def _word_index(stories: Sequence[Story]) -> dict[str, dict[int, int]]:

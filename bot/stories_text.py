@@ -71,7 +71,7 @@ _NAME_TWINS = {
 }
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*")
-_ASCII_WORD = re.compile(r"[a-z]+")     # the same words, faster, once folded text is ASCII
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9]*")     # the same words, faster, once folded text is ASCII
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
 _CAPITALISED = re.compile(rf"(?<![\w'’])[{_UPPER}][^\W_]*")
 _SENTENCE_START = re.compile(rf"[.!?:;«»\"“”|•\n]\s*[\"“«'‘(¿¡*#-]?\s*([{_UPPER}][^\W_]*)")

@@ -50,6 +50,10 @@ def test_search_is_accent_and_case_insensitive_and_needs_every_word(catalog):
     assert len(catalog.search("peru", limit=2)) <= 2
 
 
+def test_search_ignores_stop_words_and_possessives_when_the_query_has_real_words(catalog):
+    assert catalog.search("the Béjar's and") == catalog.search("bejar")
+
+
 def test_new_since_lists_each_story_once_across_themes(catalog):
     found = catalog.new_since(["lima_group", "bejar", "venezuela"], since=0.0)
     assert len(found) == len({s.id for s in found})
