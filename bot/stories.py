@@ -17,9 +17,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Sequence
 
-from bot.models import Article, KeyPoint, Story, StoryPoint
-from bot.nlp import fold
-from bot.stories_text import STOP_WORDS, entities_of, stems_of
+from bot.models import Article, Story
+from bot.stories_points import POINTS_MIN, merge_points
+from bot.stories_text import entities_of, stems_of
 
 SAME_EVENT = 0.3          # a pair at or above this is the same event
 STORY_SPAN_DAYS = 6       # a story's known dates stay within this span
@@ -28,7 +28,6 @@ LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is 
 MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
-POINTS_MIN, POINTS_MAX = 3, 5
 WORD_WEIGHT, ENTITY_WEIGHT, THEME_WEIGHT = 0.5, 0.35, 0.15
 
 
@@ -228,24 +227,41 @@ def _newest_first(profile: _Profile) -> tuple:
 def _story(members: list[_Profile], vectors: Sequence[dict], indexes: list[int]) -> Story:
     ordered = sorted(members, key=_newest_first, reverse=True)
     articles = tuple(p.article for p in ordered)
-    best = _best_article(articles)
+    central = _by_centrality(articles, [vectors[i] for i in indexes], [p.article for p in members])
+    best = central[0]
     earliest = min(articles, key=lambda a: (a.first_seen, a.published or "9999", a.id))
     return Story(
         id=earliest.id,
-        title=best.title or earliest.title or best.id,
+        title=_title(central) or best.id,
         published=max((a.published for a in articles), default=""),
         articles=articles,
-        points=merge_points([best] + [a for a in articles if a is not best]),
+        points=merge_points(central),
         themes=_union_themes(articles),
         language=best.language,
         first_seen=min(a.first_seen for a in articles),
     )
 
 
-def _best_article(articles: Sequence[Article]) -> Article:
-    """The article a story leads with: a title, the most key points, then the newest."""
-    return max(articles, key=lambda a: (bool(a.title), min(len(a.key_points), POINTS_MIN),
-                                        sum(s for _, s in a.themes), a.published, -len(a.id)))
+def _by_centrality(articles: Sequence[Article], vectors: Sequence[dict],
+                   order: Sequence[Article]) -> list[Article]:
+    """The story's articles, the most representative first: most similar to the others,
+    then with enough key points, then newest."""
+    vector_of = {id(article): vector for article, vector in zip(order, vectors)}
+
+    def centrality(article: Article) -> float:
+        mine = vector_of[id(article)]
+        return sum(sum(v * vector_of[id(other)].get(s, 0.0) for s, v in mine.items())
+                   for other in articles if other is not article)
+
+    return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), POINTS_MIN),
+                                           not a.title), reverse=False)
+
+
+def _title(central: Sequence[Article]) -> str:
+    """The most central article's headline, passing over titles cut from a first sentence ("…")."""
+    titles = [a.title for a in central if a.title]
+    whole = [t for t in titles if not t.endswith("…")]
+    return (whole or titles or [""])[0]
 
 
 def _union_themes(articles: Sequence[Article]) -> tuple[str, ...]:
@@ -254,38 +270,3 @@ def _union_themes(articles: Sequence[Article]) -> tuple[str, ...]:
         for command, score in article.themes:
             totals[command] += score
     return tuple(sorted(totals, key=lambda c: (-totals[c], c)))
-
-
-@lru_cache(maxsize=1 << 16)
-def _point_tokens(text: str) -> frozenset[str]:
-    return frozenset(s for s in stems_of(text) if s not in STOP_WORDS)
-
-
-def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
-    if not a or not b:
-        return fold(" ".join(sorted(a))) == fold(" ".join(sorted(b)))
-    shared = len(a & b)
-    return shared / len(a | b) >= 0.5 or shared / min(len(a), len(b)) >= 0.8
-
-
-def merge_points(articles: Sequence[Article]) -> tuple[StoryPoint, ...]:
-    """Key points of the articles (best first), near-duplicates merged with a count of sources."""
-    merged: list[list] = []        # [StoryPoint fields..., tokens, article ids, order]
-    order = 0
-    for article in articles:
-        for point in article.key_points:
-            tokens = _point_tokens(point.text)
-            for entry in merged:
-                if _near_duplicate(tokens, entry[1]):
-                    entry[2].add(article.id)
-                    break
-            else:
-                merged.append([_first_point(article, point), tokens, {article.id}, order])
-            order += 1
-    chosen = sorted(merged, key=lambda e: (-len(e[2]), e[3]))[:POINTS_MAX]
-    chosen.sort(key=lambda e: e[3])
-    return tuple(StoryPoint(e[0].text, e[0].outlet, e[0].url, sources=len(e[2])) for e in chosen)
-
-
-def _first_point(article: Article, point: KeyPoint) -> StoryPoint:
-    return StoryPoint(point.text, article.outlet or article.id, article.url)
