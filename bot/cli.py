@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from dataclasses import replace
@@ -170,6 +171,15 @@ def error_line(exc: BaseException, *, verbose: bool = False) -> str:
     return f"error: unexpected {type(exc).__name__}: {exc}{hint}"
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again (Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse, load settings, configure logging, run one subcommand; return the exit code."""
     parser = build_parser()
@@ -188,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:            # `digestbot articles | head`: the reader left; stop quietly
+        _silence_stdout()
+        return 1
     except Exception as exc:
         if verbose:
             traceback.print_exc()
