@@ -87,13 +87,14 @@ class _Weights:
         self.n = max(1, len(profiles))
         self.stem_df = Counter(s for p in profiles for s in p.stems)
         self.entity_df = Counter(e for p in profiles for e in p.entities)
-        self._norms: dict[int, float] = {}
+        self._stem_idf = {s: self.idf(df) for s, df in self.stem_df.items()}
 
     def idf(self, df: int) -> float:
         return math.log((1 + self.n) / (1 + df)) + 1.0
 
     def vector(self, profile: _Profile) -> dict[str, float]:
-        vec = {s: tf * self.idf(self.stem_df[s]) for s, tf in profile.stems.items()}
+        idf = self._stem_idf
+        vec = {s: tf * (idf.get(s) or self.idf(0)) for s, tf in profile.stems.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {s: v / norm for s, v in vec.items()}
 
@@ -145,7 +146,8 @@ def group_stories(articles: Sequence[Article]) -> list[Story]:
 
     spans = [(p.day, p.day) for p in profiles]
     groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score)
-    stories = [_story([profiles[i] for i in members], vectors, members) for members in groups]
+    stories = [_story(tuple(sorted((profiles[i].article for i in members), key=_newest_first, reverse=True)))
+               for members in groups]
     return sorted(stories, key=lambda s: (s.published, s.first_seen, s.id), reverse=True)
 
 
@@ -219,15 +221,14 @@ def _join_span(a: tuple, b: tuple) -> tuple | None:
 
 # ---------------------------------------------------------------- one story
 
-def _newest_first(profile: _Profile) -> tuple:
-    article = profile.article
+def _newest_first(article: Article) -> tuple:
     return (article.published, article.first_seen, article.id)
 
 
-def _story(members: list[_Profile], vectors: Sequence[dict], indexes: list[int]) -> Story:
-    ordered = sorted(members, key=_newest_first, reverse=True)
-    articles = tuple(p.article for p in ordered)
-    central = _by_centrality(articles, [vectors[i] for i in indexes], [p.article for p in members])
+@lru_cache(maxsize=1 << 14)
+def _story(articles: tuple[Article, ...]) -> Story:
+    """One story of these articles (newest first); memoised, so a rebuild reuses unchanged stories."""
+    central = _by_centrality(articles) if len(articles) > 1 else list(articles)
     best = central[0]
     earliest = min(articles, key=lambda a: (a.first_seen, a.published or "9999", a.id))
     return Story(
@@ -242,19 +243,22 @@ def _story(members: list[_Profile], vectors: Sequence[dict], indexes: list[int])
     )
 
 
-def _by_centrality(articles: Sequence[Article], vectors: Sequence[dict],
-                   order: Sequence[Article]) -> list[Article]:
-    """The story's articles, the most representative first: most similar to the others,
-    then with enough key points, then newest."""
-    vector_of = {id(article): vector for article, vector in zip(order, vectors)}
+def _by_centrality(articles: Sequence[Article]) -> list[Article]:
+    """The story's articles, the most representative first: most words in common with the
+    others (cosine of term frequencies), then with enough key points, then with a title."""
+    vectors = {}
+    for article in articles:
+        stems = _profile(article).stems
+        norm = math.sqrt(sum(v * v for v in stems.values())) or 1.0
+        vectors[id(article)] = {s: v / norm for s, v in stems.items()}
 
     def centrality(article: Article) -> float:
-        mine = vector_of[id(article)]
-        return sum(sum(v * vector_of[id(other)].get(s, 0.0) for s, v in mine.items())
+        mine = vectors[id(article)]
+        return sum(sum(v * vectors[id(other)].get(s, 0.0) for s, v in mine.items())
                    for other in articles if other is not article)
 
     return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), POINTS_MIN),
-                                           not a.title), reverse=False)
+                                           not a.title))
 
 
 def _title(central: Sequence[Article]) -> str:

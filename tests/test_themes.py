@@ -115,6 +115,11 @@ def test_castle_and_other_castillos_are_not_pedro_castillo():
     assert "castillo" in _commands("President Castillo travels", "Peru's president will fly to Bolivia.")
 
 
+def test_a_bare_surname_counts_only_with_its_country_in_the_article():
+    assert "castillo" not in _commands("Castillo wins the match", "Castillo scored twice for Boca.")
+    assert "castillo" in _commands("Castillo names a cabinet", "Castillo named ministers in Peru.")
+
+
 def test_can_the_verb_is_not_the_andean_community():
     body = "Ministers can meet.\n\nThey can agree.\n\nWe can hope, and they can talk again."
     assert "integration" not in _commands("What ministers can do", body)
