@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 MIN_POINTS = 3
 MAX_POINTS = 5
+NEAR_DUPLICATE = 0.6      # cosine at which two sentences say the same thing
 
 
 def extract_key_points(body: str, language: str, n: int = 4,
@@ -82,32 +83,42 @@ def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: in
     than three are chosen, a sentence fits if the shortest sentences left could
     still complete three points within max(budget, three shortest sentences)
     (counted conservatively: the reserve may include the sentence itself).
+    Sentences at `options.duplicate` similarity to a chosen point are skipped;
+    only to reach three points is that relaxed, up to NEAR_DUPLICATE.
     """
     chosen: list[tuple[int, float]] = []
     used = 0
     remaining = set(range(len(sentences)))
-    shortest = sorted(s.words for s in sentences)
-    floor = max(budget, sum(shortest[:MIN_POINTS]))
+    floor = max(budget, sum(sorted(s.words for s in sentences)[:MIN_POINTS]))
     while len(chosen) < n and remaining:
-        best, best_value, best_penalty = -1, -np.inf, 0.0
         missing = max(0, MIN_POINTS - len(chosen) - 1)
         reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
-        for k in remaining:
-            limit = floor if len(chosen) < MIN_POINTS else budget
-            if used + sentences[k].words + reserve > limit:
-                continue
-            overlap = max((sim[k, j] for j, _ in chosen), default=0.0)
-            if overlap >= options.duplicate:
-                continue
-            penalty = options.redundancy * overlap
-            if base[k] - penalty > best_value:
-                best, best_value, best_penalty = k, base[k] - penalty, penalty
-        if best < 0:
+        limit = (floor if len(chosen) < MIN_POINTS else budget) - used - reserve
+        fits = [k for k in remaining if sentences[k].words <= limit]
+        pick = _best(fits, chosen, sim, base, options.duplicate, options)
+        if pick is None and len(chosen) < MIN_POINTS:
+            pick = _best(fits, chosen, sim, base, NEAR_DUPLICATE, options)
+        if pick is None:
             break
-        chosen.append((best, best_penalty))
-        used += sentences[best].words
-        remaining.discard(best)
+        chosen.append(pick)
+        used += sentences[pick[0]].words
+        remaining.discard(pick[0])
     return chosen
+
+
+def _best(fits: list[int], chosen: list[tuple[int, float]], sim: np.ndarray, base: list[float],
+          duplicate: float, options: RankOptions) -> tuple[int, float] | None:
+    """The fitting sentence with the best score minus redundancy, or None."""
+    best: tuple[int, float] | None = None
+    best_value = -np.inf
+    for k in sorted(fits):
+        overlap = max((sim[k, j] for j, _ in chosen), default=0.0)
+        if overlap >= duplicate:
+            continue
+        penalty = options.redundancy * overlap
+        if base[k] - penalty > best_value:
+            best, best_value = (k, penalty), base[k] - penalty
+    return best
 
 
 def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int,

@@ -27,21 +27,21 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 class RankOptions:
     """Every tunable weight of the ranker (fitted on half of each dev set)."""
 
-    beta: float = 0.3          # edge threshold, fraction of the similarity range
+    beta: float = 0.0          # edge threshold, fraction of the similarity range
     forward: float = 1.0       # weight of edges to later sentences
-    backward: float = -1.0     # weight of edges to earlier sentences
-    centrality: float = 0.4    # weight of normalised centrality
+    backward: float = 0.5      # weight of edges to earlier sentences
+    centrality: float = 1.5    # weight of normalised centrality
     position: float = 0.6      # weight of the lead prior
-    tau: float = 3.0           # lead prior: 1 / (1 + index / tau) ...
-    lead_mid: float = 0.0      # ... weighted by a logistic ramp in the article's sentence
-    lead_width: float = 5.0    # count: short articles lean on centrality, long ones on the lead
-    ideal_words: int = 18      # sentences longer than this are penalised ...
+    tau: float = 0.25          # lead prior: 1 / (1 + index / tau) ...
+    lead_mid: float = 25.0     # ... weighted by a logistic ramp in the article's sentence
+    lead_width: float = 3.0    # count: short articles lean on centrality, long ones on the lead
+    ideal_words: int = 22      # sentences longer than this are penalised ...
     length: float = 0.25       # ... by this much per ideal_words extra words
-    dangling: float = 0.0      # penalty for openings like "But he …"
+    dangling: float = 0.1      # penalty for openings like "But he …"
     quote: float = 0.0         # penalty for sentences that open with a quotation
     redundancy: float = 0.5    # MMR weight of similarity to chosen points
-    duplicate: float = 0.55    # cosine at or above which a sentence is a near-duplicate
-    point_words: float = 20.0  # word budget for all points = n * point_words
+    duplicate: float = 0.35    # cosine at or above which a sentence is a near-duplicate
+    point_words: float = 21.0  # word budget for all points = n * point_words
 
 
 DEFAULT_OPTIONS = RankOptions()
@@ -70,17 +70,18 @@ def content_terms(sentence: str, code: str) -> list[str]:
 
 def similarity_matrix(sentences: list[str], code: str) -> np.ndarray:
     """Cosine similarity of tf-idf sentence vectors (idf over these sentences)."""
-    terms = [content_terms(s, code) for s in sentences]
     vocab: dict[str, int] = {}
-    for bag in terms:
-        for term in bag:
-            vocab.setdefault(term, len(vocab))
-    counts = np.zeros((len(sentences), max(1, len(vocab))))
-    for row, bag in enumerate(terms):
-        for term in bag:
-            counts[row, vocab[term]] += 1.0
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, sentence in enumerate(sentences):
+        for term in content_terms(sentence, code):
+            rows.append(row)
+            cols.append(vocab.setdefault(term, len(vocab)))
+    size, width = len(sentences), max(1, len(vocab))
+    flat = np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64)
+    counts = np.bincount(flat, minlength=size * width).reshape(size, width).astype(float)
     df = (counts > 0).sum(axis=0)
-    idf = np.log((1.0 + len(sentences)) / (1.0 + df)) + 1.0
+    idf = np.log((1.0 + size) / (1.0 + df)) + 1.0
     vectors = counts * idf
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = vectors / np.where(norms == 0, 1.0, norms)

@@ -28,26 +28,30 @@ _DATELINE = re.compile(
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
 
-# Page furniture that must never become a key point (checked on each sentence).
-_FURNITURE = re.compile("|".join([
-    r"contributed to (?:this|the) (?:report|story)", r"^CNN's [A-Z].*\b(?:reported|wrote)\b",
-    r"^(?:read|watch|see|related|more on|more from|listen|click|share|follow|sign up|subscribe)\b[^.!?]{0,80}(?::|»|›|$)",
-    r"^(?:read more|read also|see also|you may also like|it may interest you|related)\b",
-    r"e-?mail to a friend", r"\bclick here\b", r"\bshare (?:this|on)\b", r"\bfollow us\b",
-    r"\bsign up\b.*\bnewsletter", r"\bcookies?\b", r"\bal continuar navegando\b", r"all rights reserved",
-    r"copyright|©|\bfair use\b", r"pic\.twitter\.com|https?://|www\.\w|\[[^\]]*\]\(", r"\(@\w+\)",
-    r"^\s*(?:photo|image|video|foto|imagen|fuente|crédito|credit)s?\s*[:|(]", r"\bgetty images\b",
-    r"\b(?:ap|afp|reuters|efe)\s*photo\b", r"^(?:category|published on|hits|posted|updated)\b\s*:?",
-    r"(?:^|\s)#\w", r"—\s*[^—]{0,60}\(@",
-    r"^(?:lee|lea|leer|mira|ver|ve)\b[^.!?]{0,80}(?::|»|$)",
-    r"^(?:te recomendamos|puedes ver|también te puede interesar|"
-    r"le puede interesar|te puede interesar|síguenos|suscríbete|comparte|más información|"
-    r"noticias relacionadas|en video|temas relacionados|lo más leído|lee también|lea también)\b",
-    r"\bhaz clic\b|\bhaga clic\b|todos los derechos|\bpublicidad\b|\bnewsletter\b",
-    r"con información de\b|\bcontribuyó (?:a|con) (?:este|esta)", r"\|", r"^\w+, \d{1,2}/\d{1,2}/\d{2,4}",
-    r"\bpos(?:a|an|ing|es?) (?:for|para|en) (?:la|a|the) (?:foto|photo)", r"\b(?:foto|fotografía) de archivo\b",
-    r"\b(?:in this|file) (?:photo|picture|image)\b", r"\(pictured\)", r"\ben la imagen\b",
+# Page furniture that must never become a key point. Phrases are plain lower-case
+# substrings (fast); the regex holds what needs structure, anchored at the start.
+_FURNITURE_PHRASES = (
+    "contributed to this report", "contributed to the report", "contributed to this story",
+    "e-mail to a friend", "email to a friend", "click here", "share this", "share on ", "follow us",
+    "cookie", "al continuar navegando", "all rights reserved", "copyright", "©", "fair use",
+    "pic.twitter.com", "http://", "https://", "www.", "](", "(@", "getty images", "haz clic", "haga clic",
+    "todos los derechos", "newsletter", "con información de", "contribuyó a este", "contribuyó con este",
+    "|", "foto de archivo", "fotografía de archivo", "in this photo", "file photo", "(pictured)",
+    "en la imagen", "para la foto", "en la foto", "poses for a photo", "ap photo", "afp photo",
+    "reuters photo", "efe photo",
+)
+_FURNITURE_START = re.compile("|".join([
+    r"CNN's [A-Z].*\b(?:reported|wrote)\b",
+    r"(?:read|watch|see|related|more on|more from|listen|click|share|follow|sign up|subscribe)\b[^.!?]{0,80}(?::|»|›|$)",
+    r"(?:read more|read also|see also|you may also like|it may interest you|related)\b",
+    r"\s*(?:photo|image|video|foto|imagen|fuente|crédito|credit)s?\s*[:|(]",
+    r"(?:category|published on|hits|posted|updated)\b\s*:?", r"\w+, \d{1,2}/\d{1,2}/\d{2,4}",
+    r"(?:lee|lea|leer|mira|ver|ve)\b[^.!?]{0,80}(?::|»|$)",
+    r"(?:te recomendamos|puedes ver|también te puede interesar|le puede interesar|te puede interesar|"
+    r"síguenos|suscríbete|comparte|más información|noticias relacionadas|en video|temas relacionados|"
+    r"lo más leído|lee también|lea también)\b",
 ]), re.IGNORECASE)
+_HASHTAG = re.compile(r"(?:^|\s)#\w")
 # A line carrying a photo credit is a caption: none of its sentences is a point.
 _CREDIT = re.compile(
     r"\b(?:foto|photo|imagen|image|crédito|credit)s?\s*[:|/]|\((?:foto|photo)\b|\bgetty images\b|"
@@ -97,8 +101,13 @@ def opens_with_quote(sentence: str) -> bool:
 
 def is_furniture(sentence: str) -> bool:
     """True for bylines, captions, 'Watch … »', 'READ:', share/social/advert lines."""
-    if _FURNITURE.search(sentence) or any(unicodedata.category(c) == "So" for c in sentence):
+    lowered = sentence.lower()
+    if any(phrase in lowered for phrase in _FURNITURE_PHRASES) or _FURNITURE_START.match(sentence):
         return True
+    if "#" in sentence and _HASHTAG.search(sentence):
+        return True
+    if not sentence.isascii() and any(unicodedata.category(c) == "So" for c in sentence):
+        return True        # emoji and pictographs: social posts, not reporting
     return bool(_WATCH_TAIL.search(sentence)) and "«" not in sentence
 
 
@@ -111,8 +120,7 @@ def is_candidate(sentence: str, words: int) -> bool:
         return False
     if sentence.rstrip("\"”»'’) ").endswith("?"):
         return False       # questions are subheadings or rhetoric, not points
-    letters = [c for c in sentence if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    if sum(map(str.isupper, sentence)) > 0.6 * sum(map(str.isalpha, sentence)):
         return False       # SHOUTED banners
     return not is_furniture(sentence)
 
