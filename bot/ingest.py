@@ -98,8 +98,10 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     seeds, rejected = read_seeds(seeds_dir, max_bytes)
     seeds, rejected = _drop_duplicate_ids(seeds, rejected)
     stored = {a.id: a for a in store.all_articles(include_retired=True)}
-    changed = [s for s in seeds if _needs_work(s, stored.get(article_id(s.path)))]
-    unchanged = [s for s in seeds if not _needs_work(s, stored.get(article_id(s.path)))]
+    changed: list[SeedFile] = []
+    unchanged: list[SeedFile] = []
+    for seed in seeds:
+        (changed if _needs_work(seed, stored.get(article_id(seed.path))) else unchanged).append(seed)
     total = len(seeds)
     if progress:
         progress(len(unchanged), total)
