@@ -9,8 +9,9 @@ How a point is chosen (weights in `keypoints_rank.RankOptions`):
 2. score = centrality (PacSum directed tf-idf centrality) + lead prior
    - length penalty (long sentences cost reading time and ROUGE precision);
 3. greedy MMR: the best remaining sentence, minus its similarity to the points
-   already chosen, that still fits the word budget (what lead-3 would show);
-   near-duplicates are never taken;
+   already chosen, that still fits the word budget (n x point_words words, never
+   fewer than three points when the article has them); near-duplicates are
+   never taken;
 4. the chosen points are returned in article order.
 
 Pure: no I/O; caches (stemmers, stop words, Punkt models) are built lazily per

@@ -127,11 +127,10 @@ def is_candidate(sentence: str, words: int) -> bool:
 
 @dataclass(frozen=True)
 class Split:
-    """What splitting a body found: candidates, sentences read, words of the lead."""
+    """What splitting a body found: candidates and the number of sentences read."""
 
     candidates: list[Sentence]
     total: int             # sentences read (all of them, candidates or not)
-    lead_words: int        # words in the first three candidates (what lead-3 would show)
 
 
 def split_candidates(body: str, language: str) -> Split:
@@ -143,7 +142,6 @@ def split_candidates(body: str, language: str) -> Split:
     tokenizer = PunktTokenizer(language)
     model = tokenizer._sentences
     out: list[Sentence] = []
-    lead: list[int] = []
     index = 0
     paragraph = 0
     for line in body.splitlines():
@@ -157,10 +155,8 @@ def split_candidates(body: str, language: str) -> Split:
             words = count_words(text)
             if not is_caption and is_candidate(text, words):
                 out.append(Sentence(text, index, paragraph, words))
-                if len(lead) < 3:
-                    lead.append(words)
             index += 1
         paragraph += 1
         if index >= MAX_SENTENCES:
             break
-    return Split(out, index, sum(lead))
+    return Split(out, index)
