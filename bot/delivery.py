@@ -24,7 +24,7 @@ import logging
 import math
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from telegram import LinkPreviewOptions
@@ -34,6 +34,7 @@ from telegram.error import BadRequest, ChatMigrated, RetryAfter, TelegramError
 from bot.config import Settings
 from bot.models import Push
 from bot.outbox import ChatQueues, readdress
+from bot.outbox_batch import Outcomes, write_outcomes
 from bot.outbox_policy import (
     SenderOptions,
     SenderStats,
@@ -45,22 +46,6 @@ from bot.outbox_policy import (
 from bot.ratelimit import SendLimiter
 
 logger = logging.getLogger(__name__)
-
-@dataclass
-class _Pending:
-    """Outcomes not yet written to the store."""
-
-    pushes: dict[str, Push]
-    moves: list[tuple[int, int]]
-    gone: dict[int, str]
-
-    @classmethod
-    def empty(cls) -> "_Pending":
-        return cls({}, [], {})
-
-    def __bool__(self) -> bool:
-        return bool(self.pushes or self.moves or self.gone)
-
 
 class Sender:
     """Drains the store's outbox; `run()` until told to stop (see module doc)."""
@@ -76,7 +61,7 @@ class Sender:
         self.stats = SenderStats()
         self._rng = rng or random.Random()
         self._known: set[str] = set()           # ids queued, in flight, or not yet written back
-        self._pending = _Pending.empty()
+        self._pending = Outcomes()
         self._unsaved = 0                       # sent, not yet durable (including a flush in progress)
         self._flushing = False
         self._tasks: set[asyncio.Task] = set()
@@ -306,14 +291,14 @@ class Sender:
     async def _flush(self) -> None:
         if not self._pending or self._flushing:
             return
-        batch, self._pending = self._pending, _Pending.empty()
-        sent = sum(1 for p in batch.pushes.values() if p.status == "sent")
+        batch, self._pending = self._pending, Outcomes()
+        sent = batch.sent_count()
         self._flushing = True
         try:
-            await asyncio.to_thread(self._write, batch)
+            await asyncio.to_thread(write_outcomes, self._store, batch)
         except Exception:
             logger.error("outbox: writing %d outcomes failed; will retry", len(batch.pushes), exc_info=True)
-            self._requeue(batch)
+            self._pending = batch.merged_with(self._pending)
             return
         finally:
             self._flushing = False
@@ -325,23 +310,3 @@ class Sender:
             if push.status != "pending":
                 self._known.discard(push.id)
         self._wake.set()
-
-    def _requeue(self, batch: _Pending) -> None:
-        newer = self._pending
-        self._pending = _Pending({**batch.pushes, **newer.pushes}, batch.moves + newer.moves,
-                                 {**batch.gone, **newer.gone})
-
-    def _write(self, batch: _Pending) -> None:
-        """One flush, in a worker thread: moves first (they rename push ids), then outcomes."""
-        store = self._store
-        for old, new in batch.moves:
-            store.move_subscriber(old, new)
-        if batch.pushes:
-            store.update_pushes(batch.pushes.values())
-        if batch.gone:
-            inactive = [replace(s, is_active=False) for s in map(store.get_subscriber, batch.gone)
-                        if s is not None and s.is_active]
-            if inactive:
-                store.save_subscribers(inactive)
-            for chat_id, reason in batch.gone.items():
-                store.drop_pushes_for(chat_id, reason)

@@ -88,12 +88,13 @@ async def test_server_errors_are_retried_with_backoff_until_delivered(store, sta
 
 async def test_a_push_that_keeps_failing_is_given_up_after_send_give_up_seconds(store, standin):
     standin.faults = Faults(rate_500=1.0)
-    settings = fast_settings(send_give_up_seconds=0.6)
-    store.enqueue_pushes([make_push(5, created_at=time.time())])
+    settings = fast_settings(send_give_up_seconds=1.0)
     async with running_sender(standin, store, settings, backoff_base=0.05) as sender:
+        store.enqueue_pushes([make_push(5, created_at=time.time())])
+        sender.wake()
         await sender.wait_idle(timeout=10)
     attempts = standin.of("sendMessage", status=500)
-    assert 2 <= len(attempts) <= 12
+    assert 2 <= len(attempts) <= 3          # retries to one chat still wait out its 1/s window
     assert store.push_counts()["failed"] == 1
     assert store.push_counts()["pending"] == 0
 
