@@ -19,7 +19,7 @@ from bot import clean_patterns as pat
 from bot.clean_meta import (DATE_STAMP, author_of_line, date_of_line, detect_language,
                             language_counts, outlet_of, parse_header, passage_language,
                             url_of_line)
-from bot.clean_title import choose_title, find_date, find_url
+from bot.clean_title import choose_title, find_date, find_url, title_from_url
 from bot.models import CleanText
 from bot.nlp import PunktTokenizer, fold, language_code
 
@@ -245,7 +245,7 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
     _set_aside_foreign(page, language)
     paragraphs = [p for p in (_tidy(line.text, page.removed) for line in page.lines) if p]
     body = "\n\n".join(paragraphs)
-    title = title or _first_sentence(body, language)
+    title = title or title_from_url(url) or _first_sentence(body, language)
     logger.debug("cleaned %s: %d paragraphs, %d lines removed", path or "text", len(paragraphs), len(page.removed))
     return CleanText(title=title, body=body, language=language, published=published,
                      outlet=outlet_of(raw), author=author, url=url,

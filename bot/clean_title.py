@@ -48,6 +48,27 @@ def choose_title(texts: Sequence[str], headings: Sequence[bool]) -> str:
     return ""
 
 
+_SLUG_NOISE = re.compile(r"(?:[-_]?\d{6,}(?:[-_]\d+)*|\.s?html?|\.php|\.aspx?)$", re.IGNORECASE)
+_SLUG_MIN_WORDS = 4
+
+
+def title_from_url(url: str) -> str:
+    """A headline from a URL slug: ".../Peru-To-Withdraw-From-the-Lima-Group-20210806-0009.html" -> "Peru To Withdraw From the Lima Group".
+
+    Only slugs that kept their capitals qualify.
+    """
+    path = re.sub(r"[?#].*$", "", url).rstrip("/")
+    slug = path.rsplit("/", 1)[-1] if "/" in path else ""
+    for _ in range(3):
+        slug = _SLUG_NOISE.sub("", slug)
+    words = [w for w in re.split(r"[-_+]+", slug) if w]
+    if not _SLUG_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or any(w.isdigit() and len(w) > 4 for w in words):
+        return ""
+    if all(w.islower() for w in words if w.isalpha()):
+        return ""  # a lower-cased slug has lost its accents and capitals: not a headline
+    return " ".join(words)
+
+
 def find_date(texts: Sequence[str]) -> str:
     """The publication date from a dateline near the top ("Published on …", "Global Research, August 30, 2021")."""
     for text in texts[:TOP_LINES]:

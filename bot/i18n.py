@@ -26,6 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sources": {"en": "Sources", "es": "Fuentes"},
     "source": {"en": "Source", "es": "Fuente"},
+    "unnamed_outlet": {"en": "unnamed outlet", "es": "medio sin nombre"},
     "sources_count": {"en": "({count} sources)", "es": "({count} fuentes)"},
     "read_at": {"en": "Read at", "es": "Leer en"},
     "more": {"en": "More", "es": "Más"},

@@ -118,10 +118,8 @@ class Story:
 
     @property
     def outlets(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for article in self.articles:
-            seen.setdefault(article.outlet or article.id, None)
-        return tuple(seen)
+        """The named outlets of its articles, in order, each once."""
+        return tuple(dict.fromkeys(article.outlet for article in self.articles if article.outlet))
 
 
 @dataclass(frozen=True)

@@ -113,10 +113,15 @@ def truncate_to_fit(build, value: str, chars: int = BLOCK_CHARS) -> Piece:
 
 # --- story blocks -------------------------------------------------------------
 
-def outlet_links(story: Story) -> Piece:
+def outlet_name(outlet: str, language: str) -> str:
+    """The outlet as shown: its name, or "unnamed outlet" (never an internal id)."""
+    return clean(outlet) or t("unnamed_outlet", language)
+
+
+def outlet_links(story: Story, language: str) -> Piece:
     seen: dict[str, str] = {}
     for article in story.articles:
-        name = clean(article.outlet) or clean(article.id)
+        name = outlet_name(article.outlet, language)
         if name and (name not in seen or not seen[name]):
             seen[name] = safe_url(article.url)
     names = list(seen)
@@ -128,14 +133,14 @@ def outlet_links(story: Story) -> Piece:
 def story_header(story: Story, language: str) -> list[Piece]:
     title = clip(clean(story.title) or clean(story.id), CLIP["title"])
     meta = [text(format_date(story.published, language))] if story.published else []
-    outlets = outlet_links(story)
+    outlets = outlet_links(story, language)
     if outlets.html:
         meta.append(outlets)
     return [tag("b", text(title))] + ([join(meta, " · ")] if meta else [])
 
 
 def attribution(point: StoryPoint, language: str) -> str:
-    outlet = clip(clean(point.outlet), CLIP["outlet"])
+    outlet = clip(outlet_name(point.outlet, language), CLIP["outlet"])
     count = t("sources_count", language, count=point.sources) if point.sources > 1 else ""
     return " ".join(part for part in ("—", outlet, count) if part != "") if (outlet or count) else ""
 
@@ -277,7 +282,7 @@ def render_context_card(theme: Theme, language: str) -> str:
 def story_text(story: Story, language: str) -> list[str]:
     lines = [clean(story.title) or clean(story.id)]
     meta = [format_date(story.published, language)] if story.published else []
-    outlets = [clean(a.outlet) or clean(a.id) for a in story.articles]
+    outlets = [outlet_name(a.outlet, language) for a in story.articles]
     meta.append(", ".join(dict.fromkeys(o for o in outlets if o)))
     lines.append(" · ".join(part for part in meta if part))
     for point in story.points:

@@ -48,7 +48,7 @@ def merge_points(articles: Sequence[Article]) -> tuple[StoryPoint, ...]:
             tokens = _point_tokens(point.text)
             entry = next((m for m in merged if _near_duplicate(tokens, m.tokens)), None)
             if entry is None:
-                entry = _Merged(StoryPoint(point.text, article.outlet or article.id, article.url),
+                entry = _Merged(StoryPoint(point.text, article.outlet, article.url),
                                 tokens, article.language, (position, rank))
                 merged.append(entry)
             entry.article_ids.add(article.id)

@@ -38,7 +38,7 @@ def cleaned_spanish() -> dict[str, object]:
 
 
 SEED_METADATA = {
-    "000": dict(title="On Tuesday, Peru’s Foreign Affairs Minister Hector Bejar announced that his country would…",
+    "000": dict(title="Peru To Withdraw From the US Controlled Lima Group",
                 published="2021-08-06", outlet="teleSUR English", author="", language="en",
                 url="https://www.telesurenglish.net/news/Peru-To-Withdraw-From-the-US-Controlled-Lima-Group-20210806-0009.html"),
     "001": dict(title="The new Minister of Foreign Affairs of Peru, Héctor Béjar Rivera, announced on Monday a…",
@@ -309,3 +309,16 @@ def test_any_mix_of_real_page_lines_cleans_without_error(lines, boilerplate):
     assert (problem is None and clean.body.strip()) or (problem and problem.strip())
     assert all(paragraph.strip() for paragraph in clean.body.split("\n\n")) or not clean.body
     assert not set(clean.body.split("\n\n")) & {b.strip() for b in boilerplate if b.strip()}
+
+
+def test_a_page_without_a_headline_takes_its_title_from_a_capitalised_url_slug():
+    from bot.clean import clean_text
+    raw = ("On Tuesday the minister announced the withdrawal from the group, officials said.\n\n"
+           "Read more https://example.net/news/Peru-To-Withdraw-From-the-Lima-Group-20210806-0009.html\n")
+    assert clean_text(raw).title == "Peru To Withdraw From the Lima Group"
+
+
+def test_a_lower_case_slug_never_becomes_a_title_because_it_lost_its_accents():
+    from bot.clean_title import title_from_url
+    assert title_from_url("https://larepublica.pe/politica/peru-sera-sede-de-la-asamblea-general-de-la-oea") == ""
+    assert title_from_url("https://bit.ly/solidarityperu2") == ""

@@ -245,13 +245,14 @@ def test_control_characters_never_reach_telegram():
     assert "\x00" not in joined and "\x1b" not in joined and "\x07" not in joined
 
 
-def test_a_story_without_outlet_names_falls_back_to_article_ids():
+def test_a_story_without_outlet_names_says_unnamed_outlet_and_never_shows_internal_ids():
     article = make_article("peru/2021/castillo", outlet="")
     story = replace(make_story("s1"), articles=(article,), points=(StoryPoint("Point.", outlet=""),))
     part = render_html(digest_of(story))[0]
     check_part(part)
-    assert "peru/2021/castillo" in part and "<i>" not in part
-    assert re.search(r"<blockquote>Point\.</blockquote>", part)
+    assert "unnamed outlet" in part and "peru/2021/castillo" not in part
+    assert re.search(r"<blockquote>Point\.\n<i>— unnamed outlet</i></blockquote>", part)
+    assert "unnamed outlet" in render_text(digest_of(story))
 
 
 # --- the strict parser the tests above rely on ----------------------------------
