@@ -114,6 +114,9 @@ class Sender:
         self._loop = asyncio.get_running_loop()
         self._wake, self._flush_now = asyncio.Event(), asyncio.Event()
         self._closing, self.is_running = False, True
+        if await asyncio.to_thread(self._store.pending_pushes, math.inf, 1):
+            # maybe a crash mid-broadcast: the last process's last second must not add up with our first
+            self.limiter.pause_until(self._mono() + self.limiter.full_window)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
         logger.info("sender started: %.0f/s overall, %d in flight, flush every %d sends or %.2fs",
                     self.limiter.limits.overall_per_second, self.options.concurrency,

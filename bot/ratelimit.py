@@ -21,6 +21,9 @@ from collections import deque
 from dataclasses import dataclass
 
 
+CATCH_UP = 4    # a send this many beats late may be followed by the ones it delayed, back to back
+
+
 class SlidingWindow:
     """At most `limit` events in any half-open window of `period` seconds."""
 
@@ -84,6 +87,11 @@ class SendLimiter:
         self._next_slot = 0.0
         self._records = 0
 
+    @property
+    def full_window(self) -> float:
+        """Seconds after which no past send counts in any per-second window (overall or per chat)."""
+        return max(self._overall.period, 1.0 / min(self.limits.chat_per_second, 1.0) + self.limits.chat_margin)
+
     def pause_until(self, until: float) -> None:
         """Hold every send until `until` (a global 429)."""
         self._paused_until = max(self._paused_until, until)
@@ -104,7 +112,7 @@ class SendLimiter:
     def record(self, chat_id: int, now: float) -> None:
         """Count one send to `chat_id` at `now` in every window it belongs to."""
         self._overall.record(now)
-        on_time = now - self._next_slot < self._spacing     # a little late: keep the beat
+        on_time = now - self._next_slot < CATCH_UP * self._spacing   # a little late: keep the beat
         self._next_slot = (self._next_slot if on_time else now) + self._spacing
         window = self._chats.get(chat_id)
         if window is None:

@@ -38,13 +38,21 @@ def plain_application(standin: StandIn):
 
 
 @contextlib.asynccontextmanager
-async def running_sender(standin: StandIn, store, settings: Settings, **options: object):
-    """A Sender draining `store` through the stand-in, stopped (and flushed) on exit."""
+async def running_sender(standin: StandIn, store, settings: Settings, pushes: list[Push] = (), **options: object):
+    """A Sender draining `store` through the stand-in, stopped (and flushed) on exit.
+
+    `pushes` are enqueued once the sender runs, as the due tick does (a sender that
+    starts with pushes pending first waits out one window: see Sender.run).
+    """
     application = plain_application(standin)
     async with application:
         sender = Sender(application.bot, store, settings,
                         options=SenderOptions(**options))
         task = asyncio.create_task(sender.run())
+        await asyncio.sleep(0)
+        if pushes:
+            store.enqueue_pushes(pushes)
+            sender.wake()
         try:
             yield sender
         finally:

@@ -103,8 +103,8 @@ def themes_of(services: Services) -> tuple[str, ...]:
 
 
 def lima_subscriber(services: Services, chat_id: int, clock: Clock, **fields) -> Subscriber:
-    """A daily 08:00 Lima subscriber of every theme; `fields` override (next_due_at, quiet hours ...)."""
-    subscriber = Subscriber(chat_id=chat_id, themes=themes_of(services), timezone="America/Lima",
+    """A daily 08:00 Lima subscriber of two themes (a one-message digest); `fields` override."""
+    subscriber = Subscriber(chat_id=chat_id, themes=("oas", "lima_group"), timezone="America/Lima",
                             time_of_day="08:00", created_at=clock.now - 30 * 86400)
     return replace(subscriber, **fields)
 
