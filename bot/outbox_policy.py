@@ -33,7 +33,7 @@ class SenderOptions:
     poll_interval: float = 1.0     # look for pushes enqueued by someone who did not wake us
     backoff_base: float = 1.0      # first retry after 0.5-1 x this, doubling per attempt
     backoff_cap: float = 300.0
-    margin: float = 0.05           # seconds added to every rate window (network jitter)
+    margin: float = 0.08           # seconds added to the overall window: tolerated send-to-arrival jitter
 
     @property
     def duplicate_bound(self) -> int:

@@ -70,7 +70,7 @@ class Limits:
     overall_per_second: float = 25.0
     chat_per_second: float = 1.0          # every chat, private or not
     group_per_minute: int = 20            # groups and channels (negative chat ids)
-    margin: float = 0.05                  # seconds added to the overall window
+    margin: float = 0.08                  # seconds added to the overall window
     chat_margin: float = 0.25             # seconds added to every per-chat and per-group window
 
 
