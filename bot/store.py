@@ -1,9 +1,11 @@
 """`TinyStore`: the bot's state in TinyDB, one crash-safe JSON file per table.
 
 Files under data_dir: articles.json, subscribers.json, meta.json, and the outbox's
-outbox.json, push_texts.json, deliveries.json (see `bot.store_outbox`). Every file is
-read once at open; reads come from memory; every write method does one write per
-file it touches and is durable when it returns. One lock serialises all methods, so
+outbox.json, push_texts.json, deliveries.json (see `bot.store_outbox`), each with its
+append-only journal (`articles.journal`, ...; see `bot.store_files`). Every file is
+read once at open; reads come from memory; every write method does one journal
+append (one fsync) per file it touches, of the records it changed, and is durable
+when it returns. One lock serialises all methods, so
 the asyncio thread and an ingest worker thread can share a store.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bot.errors import StoreError
 from bot.models import Article, Push, Subscriber
 from bot.store_api import SCHEMA_VERSION
 from bot.store_codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
-from bot.store_files import decode_all, open_table, remove_stale_temp_files
+from bot.store_files import Compaction, decode_all, open_table, remove_stale_temp_files
 from bot.store_outbox import Outbox, check_statuses
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class TinyStore:
     """Implements `bot.store_api.Store` on TinyDB (see the module doc)."""
 
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time,
-                 delivery_retention: float = DELIVERY_RETENTION):
+                 delivery_retention: float = DELIVERY_RETENTION, compaction: Compaction = Compaction()):
         self.data_dir = Path(data_dir)
         self._lock = threading.RLock()
         self._closed = False
@@ -77,6 +79,7 @@ class TinyStore:
             raise StoreError(f"cannot create the data directory {self.data_dir}: {exc.strerror}") from exc
         remove_stale_temp_files(self.data_dir)
         self._dbs = []
+        self._compaction = compaction
         self._meta = self._open("meta")
         self._check_schema()
         self._articles_table = self._open("articles")
@@ -87,11 +90,11 @@ class TinyStore:
             self.data_dir / "subscribers.json", self._subscribers_table.docs(), subscriber_from_doc, "subscriber")
         self._subscribers: dict[int, Subscriber] = {s.chat_id: s for s in subscribers.values()}
         self._due = DueIndex(self._subscribers.values())
-        self._outbox = Outbox(self.data_dir, clock, delivery_retention)
+        self._outbox = Outbox(self.data_dir, clock, delivery_retention, compaction)
         logger.info("store opened: %d articles, %d subscribers", len(self._articles), len(self._subscribers))
 
     def _open(self, name: str):
-        db, table = open_table(self.data_dir / f"{name}.json", name)
+        db, table = open_table(self.data_dir / f"{name}.json", name, self._compaction)
         self._dbs.append(db)
         return table
 
@@ -233,10 +236,17 @@ class TinyStore:
             self._meta.apply({key: {"value": value}})
 
     def write_counts(self) -> dict[str, int]:
-        """File name -> how many times it was replaced since the store was opened (diagnostics)."""
+        """File name -> acknowledged writes (journal appends) since the store was opened (diagnostics)."""
         with self._lock:
-            dbs = self._dbs + list(self._outbox.dbs)
-            return {db.storage.path.name: db.storage.writes for db in dbs}
+            return {db.storage.path.name: db.storage.writes for db in self._all_dbs()}
+
+    def compaction_counts(self) -> dict[str, int]:
+        """File name -> how many times it was rewritten from its journal since the store was opened."""
+        with self._lock:
+            return {db.storage.path.name: db.storage.compactions for db in self._all_dbs()}
+
+    def _all_dbs(self) -> list:
+        return self._dbs + list(self._outbox.dbs)
 
     def close(self) -> None:
         with self._lock:

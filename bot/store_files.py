@@ -1,12 +1,19 @@
 """Crash-safe, memory-cached JSON files for TinyDB: the storage layer under `TinyStore`.
 
-Each file is read once, when it is opened; reads are served from memory after that.
-A write goes to a temporary file in the same directory, is flushed and fsynced,
-replaces the old file with `os.replace` and then the directory is fsynced, so a
-crash at any moment leaves either the old file or the new one, never a torn one.
-Documents are serialized one by one and their JSON is cached by identity, so a
-write re-serializes only the documents that were replaced (callers replace
-documents, never mutate them in place).
+Each table file (`subscribers.json`) is the table's home; beside it, an append-only
+journal (`subscribers.journal`, see `bot.store_journal`) holds the writes since the
+file was last rewritten. Both are read once, at open (the journal replayed over the
+file); reads are served from memory after that. An acknowledged write appends the
+changed and removed records to the journal as one line and fsyncs it: O(changed
+records), not O(table). The table file is rewritten (compaction) when the journal
+holds more than max(COMPACT_MIN_RECORDS, COMPACT_RATIO x table) records, when the
+file does not exist yet, and on close: a temporary file in the same directory,
+flushed and fsynced, replaces the old file with `os.replace`, the directory is
+fsynced, and only then is the journal emptied. A crash at any moment leaves the old
+file or the new one, never a torn one, and a journal that replays onto either.
+Records are serialized one by one and their JSON is cached by identity, so a
+compaction re-serializes only records written since the last one (callers replace
+records, never mutate them in place).
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import json
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -22,6 +30,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from bot.errors import StoreError
+from bot.store_journal import Journal, encode_entry, encode_record, fsync_directory
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +61,6 @@ def _is_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_atomically(path: Path, chunks: Iterable[str]) -> None:
@@ -99,47 +100,108 @@ def read_json_file(path: Path) -> Tables | None:
     return data
 
 
-class CachedAtomicStorage(Storage):
-    """A TinyDB Storage: one JSON file, read once, written atomically (see the module doc)."""
+@dataclass(frozen=True)
+class Compaction:
+    """When a table file is rewritten: its journal holds more than max(min_records, ratio x table) records."""
 
-    def __init__(self, path: str | Path):
+    min_records: int = 1000
+    ratio: float = 0.25
+
+    def is_due(self, journal_records: int, table_records: int) -> bool:
+        return journal_records > max(self.min_records, self.ratio * table_records)
+
+
+Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
+
+
+class JournaledStorage(Storage):
+    """A TinyDB Storage: one JSON file and its journal, read once, written durably (see the module doc)."""
+
+    def __init__(self, path: str | Path, compaction: Compaction = Compaction()):
         self.path = Path(path)
+        self.compaction = compaction
         self._data: Tables | None = read_json_file(self.path)
-        self._fragments: dict[str, dict[str, tuple[Any, str]]] = {}   # filled by the first write
-        self.writes = 0   # how many times the file was replaced since it was opened
+        self._has_file = self._data is not None
+        self._fragments: dict[str, dict[str, tuple[Any, str]]] = {}   # key -> (doc, its JSON), by table
+        self._journal = Journal(self.path)
+        for changes in self._journal.replay():
+            self._apply_in_memory(changes)
+        self.writes = 0        # acknowledged writes (journal appends) since the file was opened
+        self.compactions = 0   # table file rewrites since it was opened
 
     def read(self) -> Tables | None:
-        # A shallow copy: TinyDB replaces the table it updates in the returned dict,
-        # and our state must stay the old one if the write then fails.
+        # A shallow copy: TinyDB replaces the table it updates in the returned dict.
         return None if self._data is None else dict(self._data)
 
     def write(self, data: Tables) -> None:
-        fragments = {name: self._table_fragments(name, table) for name, table in data.items()}
-        write_atomically(self.path, _chunks(fragments))
-        self._data = data
-        self._fragments = fragments
+        """TinyDB's whole-database write (drop_tables, ...): journals what differs from the current state."""
+        current = self._data or {}
+        self.commit({name: _diff(current.get(name, {}), data.get(name, {})) for name in {**current, **data}})
+
+    def commit(self, changes: Changes) -> None:
+        """Apply table -> (upserts, removals) as ONE durable write: a journal append, then memory."""
+        tables = self._data or {}
+        batch = {}
+        for name, (upserts, removals) in changes.items():
+            table = tables.get(name, {})
+            removals = [key for key in dict.fromkeys(removals) if key in table and key not in upserts]
+            if upserts or removals:
+                batch[name] = (dict(upserts), removals)
+        if not batch:
+            return
+        members = {name: {key: encode_record(key, doc) for key, doc in upserts.items()}
+                   for name, (upserts, _) in batch.items()}
+        self._journal.append(encode_entry({name: (members[name].values(), removals)
+                                           for name, (_, removals) in batch.items()}),
+                             sum(len(upserts) + len(removals) for upserts, removals in batch.values()))
+        self._apply_in_memory(batch)
+        for name, (upserts, removals) in batch.items():
+            cache = self._fragments.setdefault(name, {})
+            for key in removals:
+                cache.pop(key, None)
+            cache.update((key, (doc, members[name][key])) for key, doc in upserts.items())
         self.writes += 1
+        table_records = sum(len(table) for table in (self._data or {}).values())
+        if not self._has_file or self.compaction.is_due(self._journal.records, table_records):
+            self._compact_or_warn()
+
+    def compact(self) -> None:
+        """Rewrite the table file with the whole state, then empty the journal."""
+        fragments = {name: self._table_fragments(name, table) for name, table in (self._data or {}).items()}
+        write_atomically(self.path, _chunks(fragments))
+        self._fragments = fragments
+        self._has_file = True
+        self._journal.clear()
+        self.compactions += 1
 
     def close(self) -> None:
+        if self._journal.records or (self._data is not None and not self._has_file):
+            self._compact_or_warn()
+        self._journal.close()
         self._fragments = {}
+
+    def _compact_or_warn(self) -> None:
+        try:
+            self.compact()
+        except StoreError:   # every write is safe in the journal; the next write or close tries again
+            logger.warning("compacting %s failed; its journal keeps every write", self.path.name, exc_info=True)
+
+    def _apply_in_memory(self, changes: Changes) -> None:
+        if self._data is None:
+            self._data = {}
+        for name, (upserts, removals) in changes.items():
+            table = self._data.setdefault(name, {})
+            for key in removals:
+                table.pop(key, None)
+            table.update(upserts)
 
     def _table_fragments(self, name: str, table: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
         cached = self._fragments.get(name, {})
         out: dict[str, tuple[Any, str]] = {}
         for key, doc in table.items():
             hit = cached.get(key)
-            out[key] = hit if hit is not None and hit[0] is doc else (doc, _fragment(key, doc))
+            out[key] = hit if hit is not None and hit[0] is doc else (doc, encode_record(key, doc))
         return out
-
-
-_encode = json.JSONEncoder().encode
-
-
-def _fragment(key: str, doc: Any) -> str:
-    try:
-        return f"{_encode(key)}: {_encode(doc)}"
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"record {key!r} cannot be stored as JSON: {exc}") from exc
 
 
 def _chunks(fragments: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Iterable[str]:
@@ -151,24 +213,31 @@ def _chunks(fragments: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Iterable[
     yield "}\n"
 
 
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(upserts, removals) that turn `old` into `new`."""
+    return ({key: doc for key, doc in new.items() if old.get(key) is not doc and old.get(key) != doc},
+            [key for key in old if key not in new])
+
+
 class KeyedTable(Table):
     """A TinyDB table whose document ids are our own string keys, written in batches."""
 
     document_id_class = str
 
+    def _update_table(self, updater: Callable[[dict], None]) -> None:
+        """TinyDB's own methods (update, remove, ...): one write of the records they changed."""
+        current = self._read_table()
+        table = {key: dict(doc) for key, doc in current.items()}   # TinyDB's update mutates documents in place
+        updater(table)
+        self.apply(*_diff(current, table))
+
     def apply(self, upserts: Mapping[str, dict] | None = None, removals: Iterable[str] = ()) -> None:
-        """Replace/insert `upserts` and delete `removals` in ONE write."""
-        removals = list(removals)
-
-        def updater(table: dict) -> None:
-            for key in removals:
-                table.pop(key, None)
-            table.update(upserts or {})
-
-        self._update_table(updater)
+        """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)."""
+        self._storage.commit({self.name: (upserts or {}, removals)})
+        self.clear_cache()
 
     def docs(self) -> Mapping[str, dict]:
-        """Every document by key, as stored: read-only, never mutate."""
+        """Every document by key, live (later writes show in it): read-only, never mutate."""
         return self._read_table()
 
 
@@ -176,9 +245,9 @@ class KeyedDB(TinyDB):
     table_class = KeyedTable
 
 
-def open_table(path: Path, name: str) -> tuple[KeyedDB, KeyedTable]:
-    """Open (or prepare) one JSON file holding one table called `name`."""
-    db = KeyedDB(path, storage=CachedAtomicStorage)
+def open_table(path: Path, name: str, compaction: Compaction = Compaction()) -> tuple[KeyedDB, KeyedTable]:
+    """Open (or prepare) one JSON file, and its journal, holding one table called `name`."""
+    db = KeyedDB(path, storage=JournaledStorage, compaction=compaction)
     return db, db.table(name, cache_size=0)
 
 

@@ -1,4 +1,4 @@
-"""The persistent outbox behind `TinyStore`: three JSON files, small writes.
+"""The persistent outbox behind `TinyStore`: three JSON files (each with its journal), small writes.
 
 - outbox.json: the state of every push not yet sent (pending, failed, dropped),
   without its text, so a status update rewrites a small file;
@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from bot.errors import StoreError
 from bot.models import Push
 from bot.store_codec import delivery_doc, push_from_doc, push_to_doc, text_key
-from bot.store_files import decode_all, open_table
+from bot.store_files import Compaction, decode_all, open_table
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +33,14 @@ STATUSES = ("pending", "sent", "failed", "dropped")
 
 
 class Outbox:
-    def __init__(self, data_dir: Path, clock: Callable[[], float], retention: float):
+    def __init__(self, data_dir: Path, clock: Callable[[], float], retention: float,
+                 compaction: Compaction = Compaction()):
         self._clock = clock
         self._retention = retention
         self._states_path = data_dir / "outbox.json"
-        db_states, self._states = open_table(self._states_path, "outbox")
-        db_texts, self._texts_table = open_table(data_dir / "push_texts.json", "push_texts")
-        db_sent, self._deliveries = open_table(data_dir / "deliveries.json", "deliveries")
+        db_states, self._states = open_table(self._states_path, "outbox", compaction)
+        db_texts, self._texts_table = open_table(data_dir / "push_texts.json", "push_texts", compaction)
+        db_sent, self._deliveries = open_table(data_dir / "deliveries.json", "deliveries", compaction)
         self.dbs = (db_states, db_texts, db_sent)
         self._texts: dict[str, str] = {key: doc["text"] for key, doc in self._texts_table.docs().items()}
         self._delivered: dict[str, dict] = dict(self._deliveries.docs())

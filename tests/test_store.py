@@ -152,7 +152,7 @@ def test_retired_articles_are_hidden_but_kept(store):
     assert len(store.all_articles(include_retired=True)) == 2
 
 
-def test_every_batch_method_replaces_each_file_it_touches_once(store):
+def test_every_batch_method_writes_each_file_it_touches_once(store):
     before = store.write_counts()
     store.save_articles([article(f"a{i}") for i in range(50)])
     store.save_subscribers([Subscriber(chat_id=i) for i in range(50)])

@@ -4,13 +4,20 @@ A writer process (tests/helpers/store_writer.py) writes in a loop and reports
 "ACK <n>" after each write returns. Writers are forked from the test process, which
 has already imported the store, so each of the many trials starts in milliseconds.
 Each round starts one writer per lane, kills each with SIGKILL 5-80 ms after it
-is ready, then opens the store and checks every acknowledged write. A lane keeps
-its data directory across rounds, so every open also starts from a crashed state.
+is ready, then opens a copy of the lane's data directory and checks every
+acknowledged write. A lane keeps its crashed data directory across rounds (the copy
+is opened and closed, not the lane), so every writer also opens a crashed state:
+journals to replay, compactions cut short.
+Every write is a journal append; lanes differ in how often a table file is
+compacted (rewritten from its journal): rarely (the default policy), or every few
+writes, so kills land in compactions too. (SIGKILL cannot tear a single write(2),
+so a torn journal line, which needs a power cut, is tested in tests/test_store_journal.py.)
 """
 from __future__ import annotations
 
 import multiprocessing
 import random
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -18,14 +25,16 @@ from pathlib import Path
 from bot.store import TinyStore
 from tests.helpers.store_writer import main_to_pipe, push
 
-ROUNDS, LANES = 12, 3
+ROUNDS = 12
+COMPACT_AFTER = (None, 6, 2)   # per lane: the default policy, or compact past this many journal records
 CONTEXT = multiprocessing.get_context("fork")   # the child starts with the store already imported
 
 
 class Writer:
-    def __init__(self, data_dir: Path, start: int):
+    def __init__(self, data_dir: Path, start: int, compact_after: int | None):
         self.reader, writer_end = CONTEXT.Pipe(duplex=False)
-        self.process = CONTEXT.Process(target=main_to_pipe, args=(str(data_dir), start, writer_end), daemon=True)
+        self.process = CONTEXT.Process(target=main_to_pipe, args=(str(data_dir), start, writer_end, compact_after),
+                                       daemon=True)
         self.process.start()
         writer_end.close()   # ours; the child's copy closes when it dies, which ends our reads
 
@@ -68,23 +77,34 @@ def assert_holds(store: TinyStore, acked: set[int]) -> None:
             assert push(n - 1).id not in pending, f"push {n - 1} was sent but is pending again"
 
 
+def crash_marks(lane: Path) -> tuple[int, int]:
+    """(journals holding writes, temp files of a compaction cut short) in a crashed data directory."""
+    return (sum(path.stat().st_size > 0 for path in lane.glob("*.journal")), len(list(lane.glob(".*.tmp"))))
+
+
 def test_killed_writers_never_lose_an_acknowledged_write_or_leave_an_unreadable_store(tmp_path):
     rng = random.Random(20261123)
-    lanes = [tmp_path / f"lane{i}" for i in range(LANES)]
+    lanes = [tmp_path / f"lane{i}" for i in range(len(COMPACT_AFTER))]
     acked: list[set[int]] = [set() for _ in lanes]
-    next_n = [0] * LANES
-    torn = 0
-    for _ in range(ROUNDS):
-        writers = [Writer(lane, next_n[i]) for i, lane in enumerate(lanes)]
+    next_n = [0] * len(lanes)
+    marks = [0, 0]
+    for round_number in range(ROUNDS):
+        writers = [Writer(lane, next_n[i], COMPACT_AFTER[i]) for i, lane in enumerate(lanes)]
         for writer in writers:
             writer.wait_ready()
         for i, numbers in enumerate(kill_at_random(writers, rng)):
             acked[i].update(numbers)
             next_n[i] = max([next_n[i] - 1, *numbers]) + 2   # never reuse a possibly half-done write's number
-            torn += any(lanes[i].glob(".*.tmp"))
-            store = TinyStore(lanes[i])
+            marks = [total + found for total, found in zip(marks, crash_marks(lanes[i]))]
+            copy = tmp_path / f"check{i}-{round_number}"
+            shutil.copytree(lanes[i], copy)
+            store = TinyStore(copy)
             assert_holds(store, acked[i])
             store.close()
+            shutil.rmtree(copy)
     total = sum(len(a) for a in acked)
-    assert total > ROUNDS * LANES, "the writers acknowledged almost nothing"
-    print(f"{ROUNDS * LANES} kills, {total} acknowledged writes, {torn} kills left a temp file mid-write")
+    kills = ROUNDS * len(lanes)
+    assert total > kills, "the writers acknowledged almost nothing"
+    assert marks[0] > 0, "no kill left writes in a journal"
+    print(f"{kills} kills, {total} acknowledged writes; {marks[0]} journals held writes, "
+          f"{marks[1]} compactions were cut short (temp file left)")

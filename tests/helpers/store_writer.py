@@ -1,8 +1,12 @@
 """Writes to a TinyStore in a loop, reporting "ACK <n>" after each acknowledged write.
 
 tests/test_store_crash.py runs `main` in a forked child process (so a trial starts
-in milliseconds) and kills it with SIGKILL at random moments. By hand: python tests/helpers/store_writer.py DATA_DIR START_N
+in milliseconds) and kills it with SIGKILL at random moments. By hand:
+python tests/helpers/store_writer.py DATA_DIR START_N [COMPACT_AFTER]
 Write n is, by n % 4: 0 a subscriber, 1 an article, 2 a push enqueued, 3 push n-1 sent.
+Each write is a journal append; with COMPACT_AFTER, a table file is also rewritten
+(compacted) whenever its journal holds more than that many records, so kills land
+mid-append and mid-compaction alike.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from typing import Callable
 
 from bot.models import Article, KeyPoint, Push, Subscriber
 from bot.store import TinyStore
+from bot.store_files import Compaction
 
 FILLER = "The Lima Group met in Lima to discuss Venezuela. " * 20
 
@@ -43,8 +48,10 @@ def print_line(line: str) -> None:
     print(line, flush=True)
 
 
-def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line) -> None:
-    store = TinyStore(Path(data_dir))
+def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line,
+         compact_after: int | None = None) -> None:
+    compaction = Compaction() if compact_after is None else Compaction(min_records=compact_after, ratio=0.0)
+    store = TinyStore(Path(data_dir), compaction=compaction)
     if not store.all_articles():   # big enough files that a kill often lands mid-write
         store.save_articles([article(-i) for i in range(1, 400)])
     emit("READY")
@@ -55,9 +62,9 @@ def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line) ->
         n += 1
 
 
-def main_to_pipe(data_dir: str, start: int, connection: Connection) -> None:
-    main(data_dir, start, lambda line: connection.send_bytes(line.encode()))
+def main_to_pipe(data_dir: str, start: int, connection: Connection, compact_after: int | None = None) -> None:
+    main(data_dir, start, lambda line: connection.send_bytes(line.encode()), compact_after)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), compact_after=int(sys.argv[3]) if len(sys.argv) > 3 else None)

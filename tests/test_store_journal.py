@@ -1,0 +1,210 @@
+"""The per-table journal under TinyStore: O(changed records) writes, torn tails, compaction, replay.
+
+"A crash now" is a copy of the data directory taken while the store is open: every
+acknowledged write has been fsynced, and nothing is compacted on close.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.errors import StoreError
+from bot.models import Push, Subscriber
+from bot.store import TinyStore
+from bot.store_files import Compaction, open_table
+
+
+def push(chat_id: int, **changes) -> Push:
+    return replace(Push(id=f"{chat_id}:d:0", chat_id=chat_id, text="<b>digest</b>", digest_key="d",
+                        created_at=float(chat_id)), **changes)
+
+
+def crash_copy(store: TinyStore, dest: Path) -> TinyStore:
+    """A store opened from a copy of `store`'s files as they are now, as if the process had been killed."""
+    shutil.copytree(store.data_dir, dest)
+    return TinyStore(dest)
+
+
+def state(store: TinyStore) -> tuple:
+    return (sorted(store.all_subscribers(active_only=False), key=lambda s: s.chat_id),
+            sorted(store.pending_pushes(float("inf"), 10**6), key=lambda p: p.id),
+            store.push_counts(), store.get_meta("counter"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = TinyStore(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def test_saving_one_subscriber_appends_one_journal_line_and_leaves_the_table_file_alone(store):
+    store.save_subscribers([Subscriber(chat_id=i) for i in range(2000)])
+    table = (store.data_dir / "subscribers.json").read_bytes()
+    store.save_subscriber(Subscriber(chat_id=7, themes=("castillo",)))
+    assert (store.data_dir / "subscribers.json").read_bytes() == table
+    lines = (store.data_dir / "subscribers.journal").read_bytes().splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 1000
+    entry = json.loads(lines[0].split(b" ", 1)[1])
+    assert entry["subscribers"]["set"]["7"]["themes"] == ["castillo"] and entry["subscribers"]["del"] == []
+
+
+def test_a_write_survives_a_crash_through_the_journal_alone(store, tmp_path):
+    store.save_subscribers([Subscriber(chat_id=i) for i in range(10)])
+    store.save_subscriber(Subscriber(chat_id=3, is_active=False))
+    store.move_subscriber(4, 40)
+    crashed = crash_copy(store, tmp_path / "crashed")
+    assert crashed.get_subscriber(3).is_active is False
+    assert crashed.get_subscriber(4) is None and crashed.get_subscriber(40) is not None
+    crashed.close()
+
+
+def test_a_torn_last_journal_line_is_ignored_cut_off_and_later_writes_follow_it(store, tmp_path):
+    store.save_subscribers([Subscriber(chat_id=1)])
+    store.save_subscriber(Subscriber(chat_id=2))
+    store.save_subscriber(Subscriber(chat_id=3))
+    crashed_dir = tmp_path / "crashed"
+    shutil.copytree(store.data_dir, crashed_dir)
+    journal = crashed_dir / "subscribers.journal"
+    whole = journal.read_bytes()
+    last = whole.rstrip(b"\n").rsplit(b"\n", 1)[1]
+    journal.write_bytes(whole[:-len(last) // 2])   # a power cut halfway through the last append
+    crashed = TinyStore(crashed_dir)
+    assert [s.chat_id for s in crashed.all_subscribers()] == [1, 2]
+    assert journal.read_bytes() == whole[:-len(last) - 1]
+    crashed.save_subscriber(Subscriber(chat_id=4))
+    again = crash_copy(crashed, tmp_path / "again")
+    assert [s.chat_id for s in again.all_subscribers()] == [1, 2, 4]
+    again.close()
+    crashed.close()
+
+
+def test_a_last_journal_line_with_a_wrong_checksum_is_ignored(store, tmp_path):
+    store.save_subscribers([Subscriber(chat_id=1)])
+    store.save_subscriber(Subscriber(chat_id=2))
+    crashed_dir = tmp_path / "crashed"
+    shutil.copytree(store.data_dir, crashed_dir)
+    journal = crashed_dir / "subscribers.journal"
+    journal.write_bytes(journal.read_bytes().replace(b'"chat_id": 2', b'"chat_id": 9'))
+    crashed = TinyStore(crashed_dir)
+    assert [s.chat_id for s in crashed.all_subscribers()] == [1]
+    crashed.close()
+
+
+def test_a_damaged_line_before_good_ones_is_reported_never_skipped(store, tmp_path):
+    store.save_subscribers([Subscriber(chat_id=1)])
+    store.save_subscriber(Subscriber(chat_id=2))
+    store.save_subscriber(Subscriber(chat_id=3))
+    crashed_dir = tmp_path / "crashed"
+    shutil.copytree(store.data_dir, crashed_dir)
+    journal = crashed_dir / "subscribers.journal"
+    journal.write_bytes(journal.read_bytes().replace(b'"chat_id": 2', b'"chat_id": 9', 1))
+    with pytest.raises(StoreError, match=r"subscribers.journal: line 1 is damaged"):
+        TinyStore(crashed_dir)
+
+
+def test_compaction_rewrites_the_table_file_and_empties_the_journal(tmp_path):
+    store = TinyStore(tmp_path, compaction=Compaction(min_records=5, ratio=0.0))
+    store.save_subscribers([Subscriber(chat_id=0)])   # the first write also creates the table file
+    before = store.compaction_counts()["subscribers.json"]
+    for chat_id in range(1, 6):
+        store.save_subscriber(Subscriber(chat_id=chat_id))
+    assert store.compaction_counts()["subscribers.json"] == before
+    assert len((tmp_path / "subscribers.journal").read_bytes().splitlines()) == 5
+    store.save_subscriber(Subscriber(chat_id=6))
+    assert store.compaction_counts()["subscribers.json"] == before + 1
+    assert (tmp_path / "subscribers.journal").read_bytes() == b""
+    on_disk = json.loads((tmp_path / "subscribers.json").read_text())["subscribers"]
+    assert sorted(map(int, on_disk)) == list(range(7))
+    store.close()
+
+
+def test_the_default_policy_compacts_past_a_quarter_of_a_large_table(store):
+    store.save_subscribers([Subscriber(chat_id=i) for i in range(8000)])
+    before = store.compaction_counts()["subscribers.json"]
+    store.save_subscribers([Subscriber(chat_id=i, language="es") for i in range(2000)])
+    assert store.compaction_counts()["subscribers.json"] == before
+    store.save_subscribers([Subscriber(chat_id=i, language="es") for i in range(2000, 2001)])
+    assert store.compaction_counts()["subscribers.json"] == before + 1
+    assert (store.data_dir / "subscribers.journal").read_bytes() == b""
+
+
+def test_closing_compacts_every_journal(store):
+    store.save_subscribers([Subscriber(chat_id=1)])
+    store.save_subscriber(Subscriber(chat_id=2))
+    store.enqueue_pushes([push(1)])
+    store.update_pushes([push(1, status="sent")])
+    store.close()
+    assert all(path.read_bytes() == b"" for path in store.data_dir.glob("*.journal"))
+    assert set(json.loads((store.data_dir / "subscribers.json").read_text())["subscribers"]) == {"1", "2"}
+
+
+def test_a_crash_after_compaction_but_before_the_journal_was_emptied_replays_to_the_same_state(tmp_path):
+    store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=3, ratio=0.0))
+    store.save_subscribers([Subscriber(chat_id=1)])
+    for language in ("es", "en", "pt"):
+        store.save_subscriber(Subscriber(chat_id=1, language=language))
+    store.save_subscriber(Subscriber(chat_id=2))
+    journal = (store.data_dir / "subscribers.journal").read_bytes()
+    store.save_subscriber(Subscriber(chat_id=1, language="es"))   # the 4th record: compaction
+    store.save_subscriber(Subscriber(chat_id=3))
+    expected = state(store)
+    store.close()
+    (store.data_dir / "subscribers.journal").write_bytes(journal)   # older writes, already in the file
+    reopened = TinyStore(store.data_dir)
+    assert reopened.get_subscriber(1).language == "es"   # but they may not undo newer ones
+    assert state(reopened)[0] == expected[0]
+    reopened.close()
+
+
+operations = st.lists(st.tuples(st.sampled_from(["save", "move", "enqueue", "send", "drop", "meta"]),
+                                st.integers(0, 30), st.integers(0, 3)), min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations, st.integers(1, 8))
+def test_reopening_after_a_crash_or_a_close_gives_the_state_before(tmp_path_factory, ops, compact_after):
+    root = tmp_path_factory.mktemp("replay")
+    store = TinyStore(root / "data", compaction=Compaction(min_records=compact_after, ratio=0.0))
+    for op, n, k in ops:
+        if op == "save":
+            store.save_subscriber(Subscriber(chat_id=n, weekday=k, next_due_at=float(n * k)))
+        elif op == "move":
+            store.move_subscriber(n, n + 100)
+        elif op == "enqueue":
+            store.enqueue_pushes([push(n, text=f"digest {k}")])
+        elif op == "send":
+            store.update_pushes([push(n, status="sent" if k else "failed", attempts=k)])
+        elif op == "drop":
+            store.drop_pushes_for(n, "blocked")
+        else:
+            store.set_meta("counter", [n, k])
+    expected = state(store)
+    crashed = crash_copy(store, root / "crashed")
+    assert state(crashed) == expected
+    crashed.close()
+    store.close()
+    reopened = TinyStore(root / "data")
+    assert state(reopened) == expected
+    reopened.close()
+
+
+def test_tinydbs_own_table_methods_are_journaled_too(tmp_path):
+    db, table = open_table(tmp_path / "things.json", "things")
+    table.apply({"a": {"n": 1}, "b": {"n": 2}})
+    table.update({"n": 5}, doc_ids=["a"])
+    table.remove(doc_ids=["b"])
+    assert db.storage.writes == 3
+    lines = (tmp_path / "things.journal").read_bytes().splitlines()
+    assert [json.loads(line.split(b" ", 1)[1]) for line in lines] == [   # the first write made things.json
+        {"things": {"set": {"a": {"n": 5}}, "del": []}}, {"things": {"set": {}, "del": ["b"]}}]
+    db.close()
+    db, table = open_table(tmp_path / "things.json", "things")
+    assert dict(table.docs()) == {"a": {"n": 5}}
+    db.close()
