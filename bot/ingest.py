@@ -1,6 +1,6 @@
 """Seeds -> articles in the store, incrementally (by content hash), off the event loop.
 
-Unchanged files (same path, same hash) are not cleaned or summarized again; when
+Unchanged files (same path, same hash) are not decoded, cleaned or summarized again; when
 the theme set changed since the last ingest, their themes are re-matched on the
 stored title and body (cheap). Changed and new files are cleaned, summarized and
 matched, in a process pool when there are many. A deleted file's article is
@@ -28,7 +28,7 @@ from bot.clean import body_problem, clean_text, outlet_of, repeated_lines
 from bot.errors import ConfigError
 from bot.keypoints import extract_key_points
 from bot.models import Article, CleanText, IngestReport, KeyPoint, Rejection, SeedFile, Theme
-from bot.seeds import article_id, read_seeds
+from bot.seeds import article_id, read_seed, read_seeds
 from bot.store_api import Store
 from bot.themes import match_themes
 
@@ -95,9 +95,9 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise ConfigError(f"seeds directory not found: {seeds_dir}; set SEEDS_DIR to the folder of article files")
-    seeds, rejected = read_seeds(seeds_dir, max_bytes)
-    seeds, rejected = _drop_duplicate_ids(seeds, rejected)
     stored = {a.id: a for a in store.all_articles(include_retired=True)}
+    seeds, rejected = read_seeds(seeds_dir, max_bytes, known_hashes={a.path: a.content_hash for a in stored.values()})
+    seeds, rejected = _drop_duplicate_ids(seeds, rejected)
     changed: list[SeedFile] = []
     unchanged: list[SeedFile] = []
     for seed in seeds:
@@ -105,7 +105,7 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     total = len(seeds)
     if progress:
         progress(len(unchanged), total)
-    jobs = _jobs(changed, unchanged, stored)
+    jobs = _jobs(changed, unchanged, stored, lambda seed: _decoded_text(seeds_dir, seed, max_bytes))
     results = _run_jobs(jobs, themes, workers, lambda done: progress and progress(len(unchanged) + done, total))
     fingerprint = themes_fingerprint(themes)
     rematch = store.get_meta(THEMES_META_KEY) != fingerprint
@@ -138,8 +138,20 @@ def _drop_duplicate_ids(seeds: list[SeedFile], rejected: list[Rejection]):
     return list(kept.values()), rejected
 
 
-def _jobs(changed: list[SeedFile], unchanged: list[SeedFile], stored: dict[str, Article]) -> list[Job]:
-    """Jobs for the changed files, with the lines repeated across each outlet's files as boilerplate."""
+def _decoded_text(seeds_dir: Path, seed: SeedFile, max_bytes: int) -> str:
+    """The text of a seed that read_seeds left undecoded (unchanged); "" if it no longer reads."""
+    if seed.text:
+        return seed.text
+    result = read_seed(seeds_dir / seed.path, seed.path, max_bytes)
+    return result.text if isinstance(result, SeedFile) else ""
+
+
+def _jobs(changed: list[SeedFile], unchanged: list[SeedFile], stored: dict[str, Article],
+          text_of: Callable[[SeedFile], str]) -> list[Job]:
+    """Jobs for the changed files, with the lines repeated across each outlet's files as boilerplate.
+
+    An unchanged file is decoded (`text_of`) only when a changed file shares its outlet.
+    """
     outlets = {seed.path: outlet_of(seed.text) for seed in changed}
     wanted = {outlet for outlet in outlets.values() if outlet}
     texts_by_outlet: dict[str, list[str]] = defaultdict(list)
@@ -148,7 +160,7 @@ def _jobs(changed: list[SeedFile], unchanged: list[SeedFile], stored: dict[str, 
     for seed in unchanged:   # an unchanged file's outlet is the stored one: no need to read it again
         outlet = stored[article_id(seed.path)].outlet
         if outlet in wanted:
-            texts_by_outlet[outlet].append(seed.text)
+            texts_by_outlet[outlet].append(text_of(seed))
     boilerplate = {outlet: repeated_lines(texts) for outlet, texts in texts_by_outlet.items() if outlet}
     return [Job(seed.path, seed.text, boilerplate.get(outlets[seed.path], frozenset())) for seed in changed]
 

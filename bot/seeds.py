@@ -2,6 +2,8 @@
 
 `.txt` and `.md` files are read as text; `.html` files are turned into text with
 header lines (title:, date:, url:, source:, author:, language:) that bot.clean honours.
+A file whose raw bytes hash to the hash the caller already knows for its path is
+not decoded at all (decoding, mojibake repair and HTML parsing are most of the cost).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Mapping
 
 import ftfy
 
@@ -22,7 +25,7 @@ logger = logging.getLogger(__name__)
 SEED_EXTENSIONS = (".txt", ".md", ".html")
 MAX_SEED_BYTES = 2_000_000
 CONTROL_RATIO = 0.10          # more control characters than this: not text
-_TEXT_CONTROLS = {9, 10, 12, 13}
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))   # all but tab, LF, FF, CR
 
 
 _SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "svg",
@@ -130,7 +133,7 @@ def decode_bytes(data: bytes) -> tuple[str, tuple[str, ...]]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             notes.append("decoded as latin-1")
-    repaired = ftfy.fix_encoding(text)
+    repaired = text if text.isascii() else ftfy.fix_encoding(text)   # mojibake is never pure ASCII
     if repaired != text:
         notes.append("repaired mojibake")
     return repaired, tuple(notes)
@@ -148,7 +151,7 @@ def _is_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:65536]
-    controls = sum(1 for byte in sample if byte < 32 and byte not in _TEXT_CONTROLS)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > CONTROL_RATIO * len(sample)
 
 
@@ -174,11 +177,18 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | str:
     return data
 
 
-def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES) -> SeedFile | Rejection:
-    """One seed file as a SeedFile, or a Rejection with the reason."""
+def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES,
+              known_hash: str | None = None) -> SeedFile | Rejection:
+    """One seed file as a SeedFile, or a Rejection with the reason.
+
+    When its content hash is `known_hash`, the file is not decoded: the SeedFile's text is "".
+    """
     data = _read_bytes(path, max_bytes)
     if isinstance(data, str):
         return Rejection(rel_path, data)
+    content_hash = hashlib.sha256(data).hexdigest()
+    if content_hash == known_hash:
+        return SeedFile(rel_path, "", content_hash)
     text, notes = decode_bytes(data)
     if rel_path.lower().endswith(".html"):
         try:
@@ -188,7 +198,7 @@ def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES) -> See
     if not text.strip():
         reason = "file has no text (only markup)" if rel_path.lower().endswith(".html") else "file has only whitespace"
         return Rejection(rel_path, reason)
-    return SeedFile(rel_path, text, hashlib.sha256(data).hexdigest(), notes)
+    return SeedFile(rel_path, text, content_hash, notes)
 
 
 def _seed_paths(seeds_dir: Path) -> list[tuple[str, Path]]:
@@ -206,12 +216,18 @@ def _seed_paths(seeds_dir: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def read_seeds(seeds_dir: Path, max_bytes: int = MAX_SEED_BYTES) -> tuple[list[SeedFile], list[Rejection]]:
-    """Every .txt/.md/.html file under `seeds_dir` (recursively, sorted by path): read ones and rejected ones."""
+def read_seeds(seeds_dir: Path, max_bytes: int = MAX_SEED_BYTES, known_hashes: Mapping[str, str] | None = None,
+               ) -> tuple[list[SeedFile], list[Rejection]]:
+    """Every .txt/.md/.html file under `seeds_dir` (recursively, sorted by path): read ones and rejected ones.
+
+    `known_hashes` maps relative paths to the content hash the caller already holds the
+    article of; a file that still has that hash comes back undecoded, with text "".
+    """
     seeds: list[SeedFile] = []
     rejections: list[Rejection] = []
+    known_hashes = known_hashes or {}
     for rel_path, path in _seed_paths(Path(seeds_dir)):
-        result = read_seed(path, rel_path, max_bytes)
+        result = read_seed(path, rel_path, max_bytes, known_hashes.get(rel_path))
         if isinstance(result, Rejection):
             logger.info("rejected seed %s: %s", rel_path, result.reason)
             rejections.append(result)

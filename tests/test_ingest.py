@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import bot.seeds
+
 from bot.errors import ConfigError
 from bot.ingest import Job, run_ingest, summarize_batch
 from bot.store import TinyStore
@@ -209,3 +211,24 @@ def test_the_process_pool_gives_the_same_articles_as_the_serial_path(tmp_path, t
         results.append((report.added, report.rejected, store.all_articles()))
         store.close()
     assert results[0] == results[1]
+
+
+def test_a_reingest_of_unchanged_files_decodes_none_of_them(store, seeds, themes, monkeypatch):
+    run_ingest(store, seeds, themes, now=T1, workers=1)
+    decoded = []
+    monkeypatch.setattr(bot.seeds, "decode_bytes", lambda data: decoded.append(data) or ("", ()))
+    report = run_ingest(store, seeds, themes, now=T2, workers=1)
+    assert sorted(report.unchanged) == SEED_IDS and decoded == []
+
+
+def test_a_changed_file_still_loses_lines_its_unchanged_siblings_repeat(store, tmp_path, themes):
+    seeds = tmp_path / "outlet_seeds"
+    seeds.mkdir()
+    repeated = "Our reporters in the Andes work with local partners to verify each account that we publish."
+    for number in range(3):
+        (seeds / f"andes_{number}.txt").write_text(outlet_article("Andes Wire", number, repeated))
+    run_ingest(store, seeds, themes, now=T1, workers=1)
+    (seeds / "andes_1.txt").write_text(outlet_article("Andes Wire", 7, repeated))
+    report = run_ingest(store, seeds, themes, now=T2, workers=1)
+    assert report.updated == ("andes_1",) and sorted(report.unchanged) == ["andes_0", "andes_2"]
+    assert repeated not in store.get_article("andes_1").body

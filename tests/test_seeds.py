@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.clean import clean_text
 from bot.models import Rejection
-from bot.seeds import article_id, decode_bytes, read_seeds
+from bot.seeds import _is_binary, article_id, decode_bytes, read_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ("Peru's foreign minister announced on Tuesday that the country would withdraw from the Lima Group. "
@@ -153,3 +155,26 @@ def test_html_seed_becomes_header_lines_and_paragraphs_without_scripts_or_menus(
 def test_html_with_only_markup_is_rejected(tmp_path):
     write(tmp_path, "empty.html", "<html><head><script>x()</script></head><body> </body></html>")
     assert reasons(read_seeds(tmp_path)[1]) == {"empty.html": "file has no text (only markup)"}
+
+
+def test_a_file_with_a_known_hash_comes_back_undecoded_and_others_are_read(tmp_path):
+    write(tmp_path, "same.txt", "Keiko PeÃ±a said no.\n" + ARTICLE)
+    write(tmp_path, "changed.txt", ARTICLE)
+    first, _ = read_seeds(tmp_path)
+    known = {seed.path: seed.content_hash for seed in first}
+    write(tmp_path, "changed.txt", ARTICLE + "A new paragraph.\n")
+    seeds, rejections = read_seeds(tmp_path, known_hashes=known)
+    by_path = {seed.path: seed for seed in seeds}
+    assert rejections == [] and set(by_path) == {"same.txt", "changed.txt"}
+    assert (by_path["same.txt"].text, by_path["same.txt"].notes) == ("", ())
+    assert by_path["same.txt"].content_hash == known["same.txt"]
+    assert by_path["changed.txt"].text.endswith("A new paragraph.\n")
+    assert by_path["changed.txt"].content_hash != known["changed.txt"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1, max_size=300).filter(lambda data: b"\x00" not in data))
+def test_binary_detection_counts_control_bytes_other_than_tab_newline_formfeed_return(data):
+    controls = sum(1 for byte in data if byte < 32 and byte not in (9, 10, 12, 13))
+    assert _is_binary(data) == (controls > 0.10 * len(data))
+    assert _is_binary(data + b"\x00")
