@@ -29,7 +29,7 @@ from bot.models import Digest, Push, Subscriber
 from bot.render import render_html
 from bot.services import Services
 from bot.telegram.replies import admin_only, reply
-from bot.timing import digest_key, plan_due, quiet_until
+from bot.timing import digest_key, next_due_at, plan_due, quiet_until
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class DigestScheduler:
         updated = replace(subscriber, last_digest_at=now, next_due_at=next_due)
         return make_pushes(subscriber, key, parts, now), updated, ("digests" if parts else "empty")
 
-    def _run_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
+    def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
         """In a worker thread: build the chunk's digests, enqueue them, then advance the subscribers."""
         catalog = self.services.library.catalog
         pushes: list[Push] = []
@@ -120,8 +120,24 @@ class DigestScheduler:
                 updated.append(advanced)
         report.due += len(subscribers)
         report.pushes += self.services.store.enqueue_pushes(pushes) if pushes else 0
+        updated = self._still_current(updated, {s.chat_id: s for s in subscribers}, now)
         if updated:
             self.services.store.save_subscribers(updated)
+
+    def _still_current(self, updated: list[Subscriber], originals: dict[int, Subscriber],
+                       now: float) -> list[Subscriber]:
+        """Advanced subscribers, re-based on any change a handler saved meanwhile (never resurrecting one)."""
+        result = []
+        for advanced in updated:
+            current = self.services.store.get_subscriber(advanced.chat_id)
+            if current is None or not current.is_active:
+                continue
+            if current != originals[advanced.chat_id]:
+                next_due = advanced.next_due_at if _same_schedule(current, originals[advanced.chat_id]) \
+                    else next_due_at(current, now)
+                advanced = replace(current, last_digest_at=advanced.last_digest_at, next_due_at=next_due)
+            result.append(advanced)
+        return result
 
     async def run_pass(self, everyone: bool = False) -> PassReport:
         """Enqueue the digests of every due subscriber (every active one when `everyone`)."""
@@ -138,7 +154,7 @@ class DigestScheduler:
                     chunk = [s for s in due if s.chat_id not in report.failed]
                 if not chunk:
                     break
-                await asyncio.to_thread(self._run_chunk, chunk, now, everyone, report)
+                await asyncio.to_thread(self.process_chunk, chunk, now, everyone, report)
                 self.sender.wake()
                 await asyncio.sleep(0)
             self._rendered.clear()
@@ -173,18 +189,32 @@ class DigestScheduler:
         return added
 
 
+def _same_schedule(a: Subscriber, b: Subscriber) -> bool:
+    fields = ("timezone", "time_of_day", "frequency", "weekday", "quiet_start", "quiet_end")
+    return all(getattr(a, name) == getattr(b, name) for name in fields)
+
+
+def ensure_sender(application: Application) -> None:
+    """Start the sender task unless it runs (again, with an error logged, if it died)."""
+    task = application.bot_data.get(SENDER_TASK)
+    if task is not None and not task.done():
+        return
+    if task is not None:
+        logger.error("the sender stopped unexpectedly; restarting it")
+    sender: Sender = application.bot_data[SENDER]
+    application.bot_data[SENDER_TASK] = application.create_task(
+        sender.run(lambda: application.running), name="outbox-sender")
+
+
 async def send_due_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: enqueue the digests of every subscriber whose time has come."""
+    ensure_sender(context.application)
     await context.job.data.run_pass()
 
 
 async def start_sender(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job (once, when the JobQueue starts): drain the outbox until the Application stops."""
-    application = context.application
-    task = application.bot_data.get(SENDER_TASK)
-    if task is None or task.done():
-        application.bot_data[SENDER_TASK] = application.create_task(
-            context.job.data.run(lambda: application.running), name="outbox-sender")
+    ensure_sender(context.application)
 
 
 @admin_only

@@ -15,11 +15,11 @@ from telegram import Update
 
 from bot.library import Library
 from bot.models import Subscriber
-from bot.schedule import SCHEDULER, SENDER, SENDER_TASK, make_pushes
+from bot.schedule import SCHEDULER, SENDER, SENDER_TASK, PassReport, make_pushes
 from bot.services import Services
 from bot.store import TinyStore
 from bot.telegram.app import build_application
-from bot.timing import digest_key
+from bot.timing import digest_key, next_due_at
 from tests.conftest import copy_repo_inputs
 from tests.standin import StandIn
 from tests.test_delivery_support import fast_settings
@@ -110,7 +110,6 @@ def lima_subscriber(services: Services, chat_id: int, clock: Clock, **fields) ->
 
 
 def lima_8am_after(moment: float) -> float:
-    from bot.timing import next_due_at
     return next_due_at(Subscriber(chat_id=0, timezone="America/Lima", time_of_day="08:00"), moment)
 
 
@@ -296,3 +295,21 @@ async def test_thousands_due_at_once_are_built_without_blocking_the_event_loop(m
     assert report.due == 3000 and report.digests > 0
     assert services.store.push_counts()["pending"] == report.pushes
     assert max(lags) < 0.25
+
+
+async def test_a_settings_change_saved_during_a_pass_is_kept_and_an_unsubscribe_is_not_undone(make_services):
+    slot = lima_8am_after(time.time() + HOUR)
+    clock = Clock(slot + 20)
+    services = make_services(clock)
+    read_by_the_pass = [lima_subscriber(services, 1, clock, next_due_at=slot),
+                        lima_subscriber(services, 2, clock, next_due_at=slot)]
+    services.store.save_subscribers(read_by_the_pass)
+    # while the pass builds digests, chat 1 moves to Madrid and chat 2 unsubscribes
+    services.store.save_subscriber(replace(read_by_the_pass[0], timezone="Europe/Madrid"))
+    services.store.save_subscriber(replace(read_by_the_pass[1], is_active=False))
+    scheduler = build_application(services, updater=False).bot_data[SCHEDULER]
+    await asyncio.to_thread(scheduler.process_chunk, read_by_the_pass, clock.now, False, PassReport())
+    moved, gone = services.store.get_subscriber(1), services.store.get_subscriber(2)
+    assert moved.timezone == "Europe/Madrid" and moved.last_digest_at == clock.now
+    assert moved.next_due_at == next_due_at(moved, clock.now)
+    assert not gone.is_active
