@@ -5,7 +5,8 @@ How a point is chosen (weights in `keypoints_rank.RankOptions`):
 1. candidates: whole sentences of the body, minus page furniture (bylines,
    captions, "Watch … »", "READ:", social and advert lines), fragments and
    subheadings; a leading dateline ("Lima, Peru (CNN) -- ") is dropped, which
-   leaves an exact substring of the body;
+   leaves an exact substring of the body; Punkt splits after a title or an
+   initial ("the Rev. | Federico Lombardi") are joined again;
 2. score = centrality (PacSum directed tf-idf centrality) + lead prior
    - length penalty (long sentences cost reading time and ROUGE precision);
 3. greedy MMR: the best remaining sentence, minus its similarity to the points
@@ -24,7 +25,7 @@ import logging
 import numpy as np
 
 from bot.keypoints_rank import (
-    DEFAULT_OPTIONS, RankOptions, directed_centrality, lead_prior, length_penalty,
+    DEFAULT_OPTIONS, RankOptions, directed_centrality, lead_prior, length_penalty, length_ramp,
     similarity_matrix,
 )
 from bot.keypoints_text import Sentence, leans_on_context, opens_with_quote, split_candidates
@@ -48,7 +49,7 @@ def extract_key_points(body: str, language: str, n: int = 4,
     if not sentences:
         return ()
     sim = similarity_matrix([s.text for s in sentences], code)
-    centrality = directed_centrality(sim, options)
+    centrality = directed_centrality(sim, options, length_ramp(split.total, options, options.direct_mid))
     base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, split.total, options)
             - length_penalty(s.words, options) - style_penalty(s.text, options)
             for k, s in enumerate(sentences)]

@@ -3,7 +3,10 @@
 The centrality is PacSum's (Zheng & Lapata 2019) on tf-idf cosine similarity:
 an edge counts only above a threshold (min + beta * (max - min)), edges to
 *later* sentences count with weight `forward`, edges to *earlier* sentences with
-weight `backward` (negative: repeating what came before is not central).
+weight `backward`. Those weights slide with the article's length (a logistic
+ramp in its sentence count) from (forward_short, backward_short) -- equal,
+i.e. undirected like LexRank, for a short article -- to (forward, backward)
+for a long news story, where what comes first matters.
 The lead prior and length preference were fitted on CNN highlights (see
 docs/quality.md); every weight is in `RankOptions`, nothing is per article.
 """
@@ -30,6 +33,9 @@ class RankOptions:
     beta: float = 0.0          # edge threshold, fraction of the similarity range
     forward: float = 1.0       # weight of edges to later sentences
     backward: float = 0.5      # weight of edges to earlier sentences
+    forward_short: float = 0.5   # the same two weights for a short article (equal: undirected,
+    backward_short: float = 0.5  # like LexRank); the weights move between the pairs with a ramp
+    direct_mid: float = 18.0   # whose midpoint (sentences) is this; its width is lead_width
     centrality: float = 1.5    # weight of normalised centrality
     position: float = 0.6      # weight of the lead prior
     tau: float = 0.25          # lead prior: 1 / (1 + index / tau) ...
@@ -38,7 +44,7 @@ class RankOptions:
     ideal_words: int = 22      # sentences longer than this are penalised ...
     length: float = 0.25       # ... by this much per ideal_words extra words
     dangling: float = 0.1      # penalty for openings like "But he …"
-    quote: float = 0.0         # penalty for sentences that open with a quotation
+    quote: float = 0.1         # penalty for sentences that open with a quotation
     redundancy: float = 0.5    # MMR weight of similarity to chosen points
     duplicate: float = 0.35    # cosine at or above which a sentence is a near-duplicate
     point_words: float = 21.0  # word budget for all points = n * point_words
@@ -70,14 +76,15 @@ def content_terms(sentence: str, code: str) -> list[str]:
 
 def similarity_matrix(sentences: list[str], code: str) -> np.ndarray:
     """Cosine similarity of tf-idf sentence vectors (idf over these sentences)."""
+    terms = [content_terms(sentence, code) for sentence in sentences]
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
-    for row, sentence in enumerate(sentences):
-        for term in content_terms(sentence, code):
+    for row, sentence in enumerate(terms):
+        for term in sentence:
             rows.append(row)
             cols.append(vocab.setdefault(term, len(vocab)))
-    size, width = len(sentences), max(1, len(vocab))
+    size, width = len(terms), max(1, len(vocab))
     flat = np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64)
     counts = np.bincount(flat, minlength=size * width).reshape(size, width).astype(float)
     df = (counts > 0).sum(axis=0)
@@ -88,8 +95,12 @@ def similarity_matrix(sentences: list[str], code: str) -> np.ndarray:
     return vectors @ vectors.T
 
 
-def directed_centrality(sim: np.ndarray, options: RankOptions) -> np.ndarray:
-    """PacSum centrality, scaled to [0, 1] (min-max over the article)."""
+def directed_centrality(sim: np.ndarray, options: RankOptions, ramp: float = 1.0) -> np.ndarray:
+    """PacSum centrality, scaled to [0, 1] (min-max over the article).
+
+    `ramp` (0 for a short article, 1 for a long one, see `length_ramp`) moves the
+    edge weights from (forward_short, backward_short) to (forward, backward).
+    """
     size = sim.shape[0]
     if size < 2:
         return np.ones(size)
@@ -99,7 +110,9 @@ def directed_centrality(sim: np.ndarray, options: RankOptions) -> np.ndarray:
     np.fill_diagonal(edges, 0.0)
     later = np.triu(edges, 1).sum(axis=1)
     earlier = np.tril(edges, -1).sum(axis=1)
-    raw = options.forward * later + options.backward * earlier
+    forward = options.forward_short + ramp * (options.forward - options.forward_short)
+    backward = options.backward_short + ramp * (options.backward - options.backward_short)
+    raw = forward * later + backward * earlier
     span = raw.max() - raw.min()
     return (raw - raw.min()) / span if span > 0 else np.ones(size)
 
@@ -110,8 +123,13 @@ def lead_prior(index: int, total: int, options: RankOptions) -> float:
     Scaled by a logistic ramp in the article's length: in a short article every
     sentence is near the lead, so position says less than centrality.
     """
-    ramp = 1.0 / (1.0 + math.exp(-(total - options.lead_mid) / options.lead_width))
-    return ramp / (1.0 + index / options.tau)
+    return length_ramp(total, options) / (1.0 + index / options.tau)
+
+
+def length_ramp(total: int, options: RankOptions, mid: float | None = None) -> float:
+    """Logistic ramp in the article's sentence count: about 0 when short, 1 when long."""
+    middle = options.lead_mid if mid is None else mid
+    return 1.0 / (1.0 + math.exp(-(total - middle) / options.lead_width))
 
 
 def length_penalty(words: int, options: RankOptions) -> float:

@@ -64,6 +64,10 @@ _DANGLING = re.compile(
     r"también|asimismo|por eso|por ello|así|esto|esta|este|estos|estas|ello|él|ella|ellos|"
     r"ellas|su|sus|allí|ahí)\b", re.IGNORECASE)
 _QUOTE_OPEN = tuple("\"“«‘'")
+# Punkt ends a "sentence" after these titles and initials ("the Rev. Federico Lombardi").
+_TITLE_END = re.compile(
+    r"(?:^|[\s(])(?:Rev|Gen|Sen|Sens|Rep|Reps|Gov|Lt|Col|Sgt|Capt|Cpl|Maj|Adm|Cmdr|Brig|Dr|Mr|Mrs|Ms|"
+    r"Prof|Pres|Supt|Insp|Sr|Sra|Srta|Dra|Gral|Lic|Ing|Mons|Msgr|Fr|St|Mt|Ft|No|Nos|vs|Vol|[A-Z])\.$")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,17 @@ def leans_on_context(sentence: str) -> bool:
 
 def opens_with_quote(sentence: str) -> bool:
     return sentence.startswith(_QUOTE_OPEN)
+
+
+def sentence_spans(line: str, model) -> list[str]:
+    """Punkt sentences of one line, re-joined where Punkt split after a title or initial."""
+    spans: list[list[int]] = []
+    for start, end in model.span_tokenize(line):
+        if spans and _TITLE_END.search(line[spans[-1][0]:spans[-1][1]]):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [text for text in (line[a:b].strip() for a, b in spans) if text]
 
 
 def is_furniture(sentence: str) -> bool:
@@ -147,8 +162,7 @@ def split_candidates(body: str, language: str) -> Split:
     for line in body.splitlines():
         if not line.strip():
             continue
-        spans = [line[a:b].strip() for a, b in model.span_tokenize(line)]
-        spans = [s for s in spans if s]
+        spans = sentence_spans(line, model)
         is_caption = bool(_CREDIT.search(line))
         for position, raw in enumerate(spans):
             text = strip_dateline(raw) if position == 0 else raw
