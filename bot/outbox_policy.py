@@ -26,9 +26,9 @@ GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot 
 @dataclass(frozen=True)
 class SenderOptions:
     concurrency: int = 8           # sends in flight: rate x round trip (30/s x 250 ms); more costs CPU
-    flush_every: int = 50          # write outcomes back after this many sends ...
+    flush_every: int = 25          # write outcomes back after this many sends ...
     flush_interval: float = 0.3    # ... or this many seconds
-    max_unsaved: int = 100         # sent, not yet written back (a batch being written + one filling): sends wait beyond
+    max_unsaved: int = 50          # sent, not yet written back (a batch being written + one filling): sends wait beyond
     refill_batch: int = 500        # pushes read from the store at a time
     poll_interval: float = 1.0     # look for pushes enqueued by someone who did not wake us
     backoff_base: float = 1.0      # first retry after 0.5-1 x this, doubling per attempt
