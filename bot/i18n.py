@@ -26,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sources": {"en": "Sources", "es": "Fuentes"},
     "source": {"en": "Source", "es": "Fuente"},
+    "no_news": {"en": "Nothing new in your themes since your last digest.",
+                "es": "Nada nuevo en tus temas desde tu último resumen."},
     "unnamed_outlet": {"en": "unnamed outlet", "es": "medio sin nombre"},
     "sources_count": {"en": "({count} sources)", "es": "({count} fuentes)"},
     "read_at": {"en": "Read at", "es": "Leer en"},

@@ -15,6 +15,7 @@ with the JobQueue and stops when the Application stops, after a last flush.
 from __future__ import annotations
 
 import asyncio
+import html
 import hashlib
 import logging
 from dataclasses import dataclass, field, replace
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 SENDER = "delivery.sender"
 SCHEDULER = "schedule.digests"
 SENDER_TASK = "delivery.sender_task"
-NO_NEWS = {"en": "Nothing new in your themes since your last digest.",
-           "es": "No hay novedades en tus temas desde tu último resumen."}
 
 
 @dataclass
@@ -83,8 +82,7 @@ class DigestScheduler:
         if digest is not None:
             return render_html(digest)
         if self.services.settings.send_no_news:
-            text = t("no_news", subscriber.language)
-            return [text if text != "no_news" else NO_NEWS.get(subscriber.language, NO_NEWS["en"])]
+            return [html.escape(t("no_news", subscriber.language))]
         return []
 
     def _plan_one(self, catalog, subscriber: Subscriber, now: float, everyone: bool):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.i18n import LANGUAGES, t
 from bot.models import Subscriber
 from bot.services import Services
-from bot.timing import next_due_at
+from bot.timing import reschedule
 
 TIMEZONES = (
     "America/Lima", "America/Bogota", "America/Caracas", "America/Santiago",
@@ -120,9 +120,8 @@ def remove_theme(subscriber: Subscriber, command: str | None) -> Subscriber:
 
 
 async def save(services: Services, subscriber: Subscriber) -> Subscriber:
-    """Store the subscriber with its next digest time computed from now (the write runs
-    off the event loop: TinyDB rewrites the whole table)."""
-    saved = replace(subscriber, next_due_at=next_due_at(subscriber, services.clock()))
+    """Store the subscriber with its next digest time computed from now (off the event loop)."""
+    saved = reschedule(subscriber, services.clock())
     await asyncio.to_thread(services.store.save_subscriber, saved)
     return saved
 
