@@ -100,7 +100,7 @@ def cases(library, story_id: str):
         ("/settings", "/settings", None),
         ("set:tz button", "!set:tz:America/Bogota", None),
         ("unknown command", "/frobnicate", None),
-        ("inline 'lima'", "@lima", lambda: [render.render_story_card(s, "en") for s in catalog.search("lima", 50)]),
+        ("inline 'lima' (a page)", "@lima", lambda: [render.render_story_card(s, "en") for s in catalog.search("lima", 50)[:10]]),
     ]
 
 

@@ -170,7 +170,7 @@ class TelegramHarness:
         return await self._feed(updates.button(self._next_id(), data, message, **who))
 
     async def inline(self, query: str, **who) -> object:
-        """`@bot <query>`: returns the answerInlineQuery call."""
+        """`@bot <query>` (offset="N" asks for a later page): returns the answerInlineQuery call."""
         from bot.telegram import updates
 
         await self._feed(updates.inline(self._next_id(), query, **who))

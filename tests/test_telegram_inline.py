@@ -29,3 +29,32 @@ async def test_empty_inline_query_offers_the_newest_stories(telegram_bot):
 
 async def test_inline_query_without_matches_answers_an_empty_list(telegram_bot):
     assert (await telegram_bot.inline("zzzqqq")).params["results"] == []
+
+
+async def test_inline_results_come_a_page_at_a_time_up_to_fifty_stories(telegram_bot):
+    from bot.catalog import Catalog
+    from tests.factories import make_article
+
+    articles = [make_article(f"lima-{n:02d}", title=f"Lima Group meeting number {n}",
+                             key_points=(f"Envoy{n} of Country{n} met in Lima over Accord{n}.",),
+                             published=f"{1960 + n}-01-01", first_seen=1.7e9 + n) for n in range(60)]
+    library = telegram_bot.services.library
+    library.catalog = Catalog.build(articles, library.themes)  # more stories than the seeds give
+    assert len(library.catalog.search("lima", limit=50)) == 50
+    seen, offset, answers = [], "", 0
+    while True:
+        call = await telegram_bot.inline("lima", offset=offset)
+        answers += 1
+        results = call.params["results"]
+        assert len(results) <= 10
+        seen += [r["id"] for r in results]
+        offset = call.params.get("next_offset", "")
+        if not offset:
+            break
+    assert answers == 5 and len(seen) == len(set(seen)) == 50
+
+
+async def test_a_junk_inline_offset_is_read_as_the_first_page(telegram_bot):
+    first = (await telegram_bot.inline("lima")).params["results"]
+    junk = (await telegram_bot.inline("lima", offset="x<script>")).params["results"]
+    assert [r["id"] for r in junk] == [r["id"] for r in first]

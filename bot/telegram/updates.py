@@ -43,7 +43,8 @@ def button(update_id: int, data: str, pressed_on: dict[str, Any], *, user_id: in
         "data": data, "message": pressed_on}}
 
 
-def inline(update_id: int, query: str, *, user_id: int = 1, language_code: str = "en") -> dict[str, Any]:
-    """`@bot <query>` typed in any chat."""
+def inline(update_id: int, query: str, *, user_id: int = 1, language_code: str = "en",
+           offset: str = "") -> dict[str, Any]:
+    """`@bot <query>` typed in any chat (`offset`: the next_offset of the previous answer)."""
     return {"update_id": update_id, "inline_query": {
-        "id": str(update_id), "from": user(user_id, language_code), "query": query, "offset": ""}}
+        "id": str(update_id), "from": user(user_id, language_code), "query": query, "offset": offset}}
