@@ -45,15 +45,19 @@ class Library:
         """Call `fn(report, catalog)` after every ingest (in the ingest's thread)."""
         self._listeners.append(fn)
 
+    def themes_changed(self) -> bool:
+        """Whether a theme file was added, changed or removed since the last load (cheap)."""
+        return themes_signature(self.settings.digests_dir) != self._signature
+
     def refresh_themes_if_changed(self) -> bool:
         """Reload digests/ when a theme file was added, changed or removed; True when it did.
 
         Unchanged, this is one directory listing and a stat per file.
         """
-        if themes_signature(self.settings.digests_dir) == self._signature:
+        if not self.themes_changed():
             return False
         with self._swap_lock:
-            if themes_signature(self.settings.digests_dir) == self._signature:
+            if not self.themes_changed():
                 return False
             self._load_themes()
             self._rebuild()

@@ -71,7 +71,9 @@ def test_a_changed_theme_file_is_noticed_by_its_signature(settings, store):
     path.write_text(path.read_text() + "\n")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert library.themes_changed() is True
     assert library.refresh_themes_if_changed() is True
+    assert library.themes_changed() is False
 
 
 def test_a_broken_theme_file_is_a_problem_not_a_crash(settings, store):

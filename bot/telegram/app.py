@@ -28,7 +28,7 @@ from bot.telegram.handlers_subs import subscription_handlers
 from bot.telegram.inline import inline_handlers
 from bot.telegram.menu import command_menu
 from bot.telegram.pages import PageCache
-from bot.telegram.replies import language_of, say
+from bot.telegram.replies import language_of, refresh_themes, say
 
 logger = logging.getLogger(__name__)
 OFFLINE_TOKEN = "0:offline"
@@ -88,7 +88,7 @@ async def ingest_in_background(application: Application) -> None:
 async def start_bot(application: Application) -> None:
     """post_init: load themes, start the ingest in the background, register the command menu."""
     services: Services = application.bot_data["services"]
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
         ingest_in_background(application), name="start-up ingest")
     await set_command_menu(application)

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.telegram import handlers
 from bot.telegram.menu import registered_commands
-from bot.telegram.replies import language_of, reply, say, services_of
+from bot.telegram.replies import language_of, refresh_themes, reply, say, services_of
 
 FALLBACK_GROUP = 10
 
@@ -28,7 +28,7 @@ async def theme_or_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if command is None or command in {c for c, _, _ in registered_commands(context.application)}:
         return
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     if services.library.catalog.theme(command) is not None:
         return await handlers.send_theme(update, context, command)
     language = language_of(update, services)

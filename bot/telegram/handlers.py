@@ -7,13 +7,15 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot import digest, render
 from bot.telegram import keyboards, subscriptions
 from bot.telegram.menu import help_text, theme_list
-from bot.telegram.replies import language_of, pages_of, reply, reply_parts, say, services_of, usage
+from bot.telegram.replies import (
+    language_of, pages_of, refresh_themes, reply, reply_parts, say, services_of, usage,
+)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What this bot does, with a button per theme; /start <theme> subscribes in one tap."""
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     if context.args and services.library.catalog.theme(context.args[0].lower()):
         from bot.telegram.handlers_subs import subscribe_chat
         return await subscribe_chat(update, context, context.args[0].lower())
@@ -26,7 +28,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every command and every theme."""
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     user = update.effective_user
     is_admin = user is not None and user.id in services.settings.admin_ids
     await reply(update, context, help_text(context.application, language_of(update, services), is_admin))
@@ -35,7 +37,7 @@ async def help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The themes with their story counts; ⓘ shows a theme's context card."""
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     language = language_of(update, services)
     catalog = services.library.catalog
     await reply(update, context, theme_list(catalog, language),

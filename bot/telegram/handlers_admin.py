@@ -8,7 +8,9 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot import digest, render
 from bot.models import IngestReport
-from bot.telegram.replies import admin_only, language_of, reply, reply_parts, say, services_of, usage
+from bot.telegram.replies import (
+    admin_only, language_of, refresh_themes, reply, reply_parts, say, services_of, usage,
+)
 
 MAX_REJECTIONS_SHOWN = 10
 
@@ -44,7 +46,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = language_of(update, services)
     await reply(update, context, say("tg_reloading", language))
     report = await asyncio.to_thread(services.library.ingest_and_rebuild)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     await reply(update, context, report_text(report, len(services.library.catalog.themes), language))
     from bot.telegram.app import set_command_menu
     await set_command_menu(context.application)
@@ -54,7 +56,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A theme's digest exactly as readers get it: /preview <theme>."""
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     catalog = services.library.catalog
     command = context.args[0].lower().lstrip("/") if context.args else ""
     if catalog.theme(command) is None:

@@ -7,7 +7,9 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.models import Subscriber
 from bot.telegram import keyboards
 from bot.telegram import subscriptions as subs
-from bot.telegram.replies import language_of, reply, say, services_of, thread_of, usage
+from bot.telegram.replies import (
+    language_of, refresh_themes, reply, say, services_of, thread_of, usage,
+)
 
 SETTING_NAMES = ("time", "tz", "freq", "lang", "quiet", "wd")
 
@@ -34,7 +36,7 @@ async def subscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, com
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Get a theme in your digest: /subscribe <theme> (buttons without a theme)."""
     services = services_of(context)
-    services.library.refresh_themes_if_changed()
+    await refresh_themes(services)
     catalog, language = services.library.catalog, language_of(update, services)
     if not context.args:
         return await reply(update, context, say("tg_choose_theme", language),

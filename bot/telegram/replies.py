@@ -1,6 +1,7 @@
 """What every handler needs: the services, the reader's language, escaped UI text, replies."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 from typing import Any, Awaitable, Callable, Sequence
@@ -21,6 +22,12 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
 def pages_of(context: ContextTypes.DEFAULT_TYPE):
     """The application's cache of rendered pages (see bot.telegram.pages)."""
     return context.application.bot_data["pages"]
+
+
+async def refresh_themes(services: Services) -> None:
+    """Pick up added or changed theme files; the catalog rebuild runs off the event loop."""
+    if services.library.themes_changed():
+        await asyncio.to_thread(services.library.refresh_themes_if_changed)
 
 
 def say(key: str, language: str, /, **fields: object) -> str:
