@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cli_common import CliError, print_json
 from bot.config import Settings
-from bot.models import SeedFile, Theme
+from bot.models import Theme
 
 HELP = "validate the theme files in digests/ and the seed files"
 DESCRIPTION = """\
@@ -65,7 +64,7 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
 
 def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: CheckResult) -> None:
     """Each seed goes through what ingest does to it; rejections are errors, no theme or date warnings."""
-    from bot.ingest import Job, summarize_file
+    from bot.ingest import plan_jobs, summarize_file
     from bot.seeds import read_seeds
 
     if not seeds_dir.is_dir():
@@ -73,9 +72,8 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
         return
     seed_files, rejections = read_seeds(seeds_dir, max_bytes)
     result.errors.extend(f"{r.path}: would be rejected: {r.reason}" for r in rejections)
-    boilerplate = outlet_boilerplate(seed_files)
-    for seed in seed_files:
-        outcome = summarize_file(Job(seed.path, seed.text, boilerplate.get(seed.path, frozenset())), themes)
+    for seed, job in zip(seed_files, plan_jobs(seed_files)):
+        outcome = summarize_file(job, themes)
         if outcome.problem or outcome.clean is None:
             result.errors.append(f"{seed.path}: would be rejected: {outcome.problem}")
             continue
@@ -86,18 +84,6 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
             result.warnings.append(f"{seed.path}: no publication date found (it sorts as oldest)")
     if not seed_files and not rejections:
         result.warnings.append(f"{seeds_dir}: no seed files (.txt, .md, .html)")
-
-
-def outlet_boilerplate(seed_files: list[SeedFile]) -> dict[str, frozenset[str]]:
-    """Per seed path, the lines repeated across its outlet's files (as ingest removes them)."""
-    from bot.clean import outlet_of, repeated_lines
-
-    outlets = {seed.path: outlet_of(seed.text) for seed in seed_files}
-    texts: dict[str, list[str]] = defaultdict(list)
-    for seed in seed_files:
-        texts[outlets[seed.path]].append(seed.text)
-    lines = {outlet: repeated_lines(group) for outlet, group in texts.items() if outlet}
-    return {path: lines.get(outlet, frozenset()) for path, outlet in outlets.items()}
 
 
 def run_check_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -105,7 +105,7 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     total = len(seeds)
     if progress:
         progress(len(unchanged), total)
-    jobs = _jobs(changed, unchanged, stored, lambda seed: _decoded_text(seeds_dir, seed, max_bytes))
+    jobs = plan_jobs(changed, unchanged, stored, lambda seed: _decoded_text(seeds_dir, seed, max_bytes))
     results = _run_jobs(jobs, themes, workers, lambda done: progress and progress(len(unchanged) + done, total))
     fingerprint = themes_fingerprint(themes)
     rematch = store.get_meta(THEMES_META_KEY) != fingerprint
@@ -146,12 +146,15 @@ def _decoded_text(seeds_dir: Path, seed: SeedFile, max_bytes: int) -> str:
     return result.text if isinstance(result, SeedFile) else ""
 
 
-def _jobs(changed: list[SeedFile], unchanged: list[SeedFile], stored: dict[str, Article],
-          text_of: Callable[[SeedFile], str]) -> list[Job]:
+def plan_jobs(changed: list[SeedFile], unchanged: Sequence[SeedFile] = (),
+              stored: dict[str, Article] | None = None,
+              text_of: Callable[[SeedFile], str] = lambda seed: seed.text) -> list[Job]:
     """Jobs for the changed files, with the lines repeated across each outlet's files as boilerplate.
 
-    An unchanged file is decoded (`text_of`) only when a changed file shares its outlet.
+    An unchanged file is decoded (`text_of`) only when a changed file shares its outlet
+    (`digestbot check` passes every file as changed).
     """
+    stored = stored or {}
     outlets = {seed.path: outlet_of(seed.text) for seed in changed}
     wanted = {outlet for outlet in outlets.values() if outlet}
     texts_by_outlet: dict[str, list[str]] = defaultdict(list)
