@@ -10,9 +10,10 @@ How a point is chosen (weights in `keypoints_rank.RankOptions`):
 2. score = centrality (PacSum directed tf-idf centrality) + lead prior
    - length penalty (long sentences cost reading time and ROUGE precision);
 3. greedy MMR: the best remaining sentence, minus its similarity to the points
-   already chosen, that still fits the word budget (n x point_words words, never
+   already chosen (tf-idf cosine, and the share of its content bigrams they
+   already hold), that still fits the word budget (n x point_words words, never
    fewer than three points when the article has them); near-duplicates are
-   never taken;
+   never taken; a 4th or 5th point must score at least `extra_min`;
 4. the chosen points are returned in article order.
 
 Pure: no I/O; caches (stemmers, stop words, Punkt models) are built lazily per
@@ -25,8 +26,8 @@ import logging
 import numpy as np
 
 from bot.keypoints_rank import (
-    DEFAULT_OPTIONS, RankOptions, directed_centrality, lead_prior, length_penalty, length_ramp,
-    similarity_matrix,
+    DEFAULT_OPTIONS, RankOptions, content_bigrams, directed_centrality, lead_prior, length_penalty,
+    length_ramp, similarity_matrix,
 )
 from bot.keypoints_text import Sentence, leans_on_context, opens_with_quote, split_candidates
 from bot.models import KeyPoint
@@ -48,12 +49,14 @@ def extract_key_points(body: str, language: str, n: int = 4,
     sentences = split.candidates
     if not sentences:
         return ()
-    sim = similarity_matrix([s.text for s in sentences], code)
+    texts = [s.text for s in sentences]
+    sim = similarity_matrix(texts, code)
     centrality = directed_centrality(sim, options, length_ramp(split.total, options, options.direct_mid))
     base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, split.total, options)
             - length_penalty(s.words, options) - style_penalty(s.text, options)
             for k, s in enumerate(sentences)]
-    chosen = _select(sentences, sim, base, n, options.point_words * n, options)
+    redundancy = _Redundancy(sim, content_bigrams(texts, code), options)
+    chosen = _select(sentences, redundancy, base, n, options.point_words * n, options)
     return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
                  for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
 
@@ -77,7 +80,26 @@ def style_penalty(text: str, options: RankOptions) -> float:
     return (options.dangling * leans_on_context(text)) + (options.quote * opens_with_quote(text))
 
 
-def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: int,
+class _Redundancy:
+    """MMR redundancy of a sentence against the chosen points: cosine and bigram overlap."""
+
+    def __init__(self, sim: np.ndarray, bigrams: list[frozenset], options: RankOptions):
+        self.sim, self.bigrams, self.options = sim, bigrams, options
+        self.covered: set = set()
+
+    def overlap(self, k: int, chosen: list[tuple[int, float]]) -> float:
+        return max((self.sim[k, j] for j, _ in chosen), default=0.0)
+
+    def penalty(self, k: int, overlap: float) -> float:
+        pairs = self.bigrams[k]
+        share = len(pairs & self.covered) / len(pairs) if pairs else 0.0
+        return self.options.redundancy * overlap + self.options.bigram_redundancy * share
+
+    def take(self, k: int) -> None:
+        self.covered |= self.bigrams[k]
+
+
+def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float], n: int,
             budget: float, options: RankOptions) -> list[tuple[int, float]]:
     """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs.
 
@@ -86,7 +108,8 @@ def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: in
     still complete three points within max(budget, three shortest sentences)
     (counted conservatively: the reserve may include the sentence itself).
     Sentences at `options.duplicate` similarity to a chosen point are skipped;
-    only to reach three points is that relaxed, up to NEAR_DUPLICATE.
+    only to reach three points is that relaxed, up to NEAR_DUPLICATE. Past three
+    points, the list ends when the best value left is below `options.extra_min`.
     """
     chosen: list[tuple[int, float]] = []
     used = 0
@@ -97,27 +120,28 @@ def _select(sentences: list[Sentence], sim: np.ndarray, base: list[float], n: in
         reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
         limit = (floor if len(chosen) < MIN_POINTS else budget) - used - reserve
         fits = [k for k in remaining if sentences[k].words <= limit]
-        pick = _best(fits, chosen, sim, base, options.duplicate, options)
+        pick = _best(fits, chosen, redundancy, base, options.duplicate)
         if pick is None and len(chosen) < MIN_POINTS:
-            pick = _best(fits, chosen, sim, base, NEAR_DUPLICATE, options)
-        if pick is None:
+            pick = _best(fits, chosen, redundancy, base, NEAR_DUPLICATE)
+        if pick is None or (len(chosen) >= MIN_POINTS and base[pick[0]] - pick[1] < options.extra_min):
             break
         chosen.append(pick)
         used += sentences[pick[0]].words
         remaining.discard(pick[0])
+        redundancy.take(pick[0])
     return chosen
 
 
-def _best(fits: list[int], chosen: list[tuple[int, float]], sim: np.ndarray, base: list[float],
-          duplicate: float, options: RankOptions) -> tuple[int, float] | None:
+def _best(fits: list[int], chosen: list[tuple[int, float]], redundancy: _Redundancy, base: list[float],
+          duplicate: float) -> tuple[int, float] | None:
     """The fitting sentence with the best score minus redundancy, or None."""
     best: tuple[int, float] | None = None
     best_value = -np.inf
     for k in sorted(fits):
-        overlap = max((sim[k, j] for j, _ in chosen), default=0.0)
+        overlap = redundancy.overlap(k, chosen)
         if overlap >= duplicate:
             continue
-        penalty = options.redundancy * overlap
+        penalty = redundancy.penalty(k, overlap)
         if base[k] - penalty > best_value:
             best, best_value = (k, penalty), base[k] - penalty
     return best

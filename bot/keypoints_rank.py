@@ -45,7 +45,11 @@ class RankOptions:
     length: float = 0.25       # ... by this much per ideal_words extra words
     dangling: float = 0.1      # penalty for openings like "But he …"
     quote: float = 0.1         # penalty for sentences that open with a quotation
-    redundancy: float = 0.5    # MMR weight of similarity to chosen points
+    redundancy: float = 0.1    # MMR weight of (unigram tf-idf) similarity to chosen points
+    bigram_redundancy: float = 0.4  # MMR weight of the share of a sentence's content bigrams
+                               # already in chosen points (what ROUGE-2 would count twice)
+    extra_min: float = 0.4     # a 4th/5th point is added only if its score minus redundancy
+                               # reaches this (fewer, denser points; never fewer than three)
     duplicate: float = 0.35    # cosine at or above which a sentence is a near-duplicate
     point_words: float = 21.0  # word budget for all points = n * point_words
 
@@ -72,6 +76,15 @@ def content_terms(sentence: str, code: str) -> list[str]:
     """Stemmed, lower-cased content words (stop words removed)."""
     stops = _stop_words(code)
     return [_stem(code, w) for w in _TOKEN.findall(sentence.lower()) if w not in stops and len(w) > 1]
+
+
+def content_bigrams(sentences: list[str], code: str) -> list[frozenset[tuple[str, str]]]:
+    """Pairs of consecutive content terms of each sentence (for bigram redundancy)."""
+    out = []
+    for sentence in sentences:
+        terms = content_terms(sentence, code)
+        out.append(frozenset(zip(terms, terms[1:])))
+    return out
 
 
 def similarity_matrix(sentences: list[str], code: str) -> np.ndarray:
