@@ -7,15 +7,9 @@ despite latency), and writes outcomes back in batches (`update_pushes` every
 `flush_interval` seconds or `flush_every` sends): one store write per message
 cannot keep pace at 25 a second with 10,000 subscribers.
 
-Outcomes: sent (recorded as a delivery); 429 (the whole sender pauses for
-`retry_after`, the push waits as long); 5xx and network errors (retried with
-exponential backoff and jitter, failed after `send_give_up_seconds`); blocked,
-kicked or "chat not found" (subscriber made inactive, their pushes dropped);
-group migrated (subscriber and pushes move to the new id, the push is resent);
-any other 400 (failed: it would fail again).
-
-A kill -9 can repeat only what was sent but not yet written back: at most
-`max_unsaved + concurrency` messages (see docs/delivery.md).
+What each answer means is in `bot.outbox_policy` and docs/delivery.md. A kill -9
+can repeat only what was in flight or sent but not yet written back: at most
+`max_unsaved + in flight` messages (see docs/delivery.md).
 """
 from __future__ import annotations
 
@@ -24,12 +18,12 @@ import logging
 import math
 import random
 import time
+import warnings
 from dataclasses import replace
 from typing import Callable
 
-from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.models import Push
@@ -42,6 +36,7 @@ from bot.outbox_policy import (
     is_chat_gone,
     limits_for,
     retry_seconds,
+    send_message_kwargs,
 )
 from bot.ratelimit import SendLimiter
 
@@ -59,6 +54,7 @@ class Sender:
         self.limiter = SendLimiter(limits_for(settings, self.options.margin))
         self.queues = ChatQueues()
         self.stats = SenderStats()
+        self.concurrency = self.options.in_flight(settings.send_rate)
         self._rng = rng or random.Random()
         self._known: set[str] = set()           # ids queued, in flight, or not yet written back
         self._pending = Outcomes()
@@ -112,6 +108,9 @@ class Sender:
     async def run(self, should_run: Callable[[], bool] = lambda: True) -> None:
         """Send until `should_run()` is false or `stop()`; then finish in-flight sends and flush."""
         self._loop = asyncio.get_running_loop()
+        # pushes use do_api_request(return_type=None): send_message's request path and exceptions,
+        # without building a Message from every answer; PTB warns that send_message exists
+        warnings.filterwarnings("ignore", r"Please use 'Bot\.sendMessage'", PTBUserWarning)
         self._wake, self._flush_now = asyncio.Event(), asyncio.Event()
         self._closing, self.is_running = False, True
         if await asyncio.to_thread(self._store.pending_pushes, math.inf, 1):
@@ -119,7 +118,7 @@ class Sender:
             self.limiter.pause_until(self._mono() + self.limiter.full_window)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
         logger.info("sender started: %.0f/s overall, %d in flight, flush every %d sends or %.2fs",
-                    self.limiter.limits.overall_per_second, self.options.concurrency,
+                    self.limiter.limits.overall_per_second, self.concurrency,
                     self.options.flush_every, self.options.flush_interval)
         try:
             while should_run() and not self._stop:
@@ -137,17 +136,18 @@ class Sender:
 
     async def _sleep(self, seconds: float) -> None:
         if not self._wake.is_set() and seconds > 0:
+            timer = self._loop.call_later(min(seconds, 0.25), self._wake.set)   # cheaper than wait_for
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(seconds, 0.25))
-            except TimeoutError:
-                pass
+                await self._wake.wait()
+            finally:
+                timer.cancel()
         self._wake.clear()
 
     def _dispatch(self) -> float:
         """Start every send the limits allow now; return seconds until the next may be possible."""
         options = self.options
         while True:
-            if self.queues.in_flight >= options.concurrency or self._unsaved >= options.max_unsaved:
+            if self.queues.in_flight >= self.concurrency or self._unsaved >= options.max_unsaved:
                 return options.poll_interval            # a completion or a flush wakes us
             head = self.queues.peek()
             if head is None:
@@ -189,10 +189,7 @@ class Sender:
 
     async def _send(self, push: Push) -> None:
         try:
-            await self._bot.send_message(
-                chat_id=push.chat_id, text=push.text, parse_mode=ParseMode.HTML,
-                message_thread_id=push.thread_id,
-                link_preview_options=LinkPreviewOptions(is_disabled=True))
+            await self._bot.do_api_request("sendMessage", api_kwargs=send_message_kwargs(push), return_type=None)
         except Exception as exc:   # every outcome is decided (and logged) in _settle_error
             self._settle_error(push, exc)
         else:

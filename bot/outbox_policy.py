@@ -9,6 +9,7 @@ NetworkErrors in PTB, so the order of the checks matters.
 """
 from __future__ import annotations
 
+import math
 import random
 import warnings
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Settings
+from bot.models import Push
 from bot.ratelimit import Limits
 
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot was blocked")
@@ -25,7 +27,8 @@ GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot 
 
 @dataclass(frozen=True)
 class SenderOptions:
-    concurrency: int = 8           # sends in flight: rate x round trip (30/s x 250 ms); more costs CPU
+    concurrency: int = 0           # sends in flight; 0: scale with the rate (see in_flight)
+    expected_latency: float = 0.25 # round trip to Telegram assumed when scaling: rate x this in flight
     flush_every: int = 25          # write outcomes back after this many sends ...
     flush_interval: float = 0.3    # ... or this many seconds
     max_unsaved: int = 50          # sent, not yet written back (a batch being written + one filling): sends wait beyond
@@ -35,15 +38,27 @@ class SenderOptions:
     backoff_cap: float = 300.0
     margin: float = 0.08           # seconds added to the overall window: tolerated send-to-arrival jitter
 
-    @property
-    def duplicate_bound(self) -> int:
-        """The most messages a kill -9 can make the next run send again."""
-        return self.max_unsaved + self.concurrency
+    def in_flight(self, rate: float) -> int:
+        """Sends in flight at `rate`/s: enough to hold the rate at `expected_latency` (8 at 30/s, 75 at 300/s)."""
+        return self.concurrency or max(8, math.ceil(rate * self.expected_latency))
+
+    def duplicate_bound(self, rate: float) -> int:
+        """The most messages a kill -9 can make the next run send again (sender at `rate`/s)."""
+        return self.max_unsaved + self.in_flight(rate)
 
 
 def limits_for(settings: Settings, margin: float) -> Limits:
     return Limits(overall_per_second=settings.send_rate, chat_per_second=settings.private_chat_rate,
                   group_per_minute=settings.group_rate_per_minute, margin=margin)
+
+
+def send_message_kwargs(push: Push) -> dict[str, object]:
+    """sendMessage parameters for a push (HTML, no link preview, its topic if any), as the Bot API names them."""
+    kwargs: dict[str, object] = {"chat_id": push.chat_id, "text": push.text, "parse_mode": "HTML",
+                                 "link_preview_options": {"is_disabled": True}}
+    if push.thread_id is not None:
+        kwargs["message_thread_id"] = push.thread_id
+    return kwargs
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -47,10 +47,10 @@ def test_kill_9_mid_broadcast_then_restart_delivers_the_rest_exactly_once(tmp_pa
         counts = standin.count_per_chat()
         problems = sendmessage_windows_ok(standin, fast_settings(send_rate=RATE))
     duplicates = sum(count - 1 for count in counts.values())
-    print(f"kill -9 after {at_kill} sends: {duplicates} repeated (bound {SenderOptions().duplicate_bound})")
+    print(f"kill -9 after {at_kill} sends: {duplicates} repeated (bound {SenderOptions().duplicate_bound(RATE)})")
     assert at_kill < len(CHATS)                                  # it was killed mid-broadcast
     assert sorted(counts) == list(CHATS)                         # everyone got the digest
-    assert duplicates <= SenderOptions().duplicate_bound, duplicates
+    assert duplicates <= SenderOptions().duplicate_bound(RATE), duplicates
     assert problems == []
     reopened = TinyStore(data_dir)
     assert reopened.push_counts()["pending"] == 0
