@@ -25,8 +25,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/commands.py
 	$(BIN)/python benchmarks/broadcast.py
 
+SET ?= cnn_world
 quality: $(STAMP)
-	cd ../shared/eval && $(CURDIR)/$(BIN)/python score_summaries.py cnn_world --callable bot.keypoints:key_points
+	cd ../shared/eval && $(CURDIR)/$(BIN)/python score_summaries.py $(SET) --callable bot.keypoints:key_points
 
 clean:
 	rm -rf $(VENV) build *.egg-info
