@@ -29,6 +29,7 @@ class Catalog:
     themes: tuple[Theme, ...] = ()
     stories: tuple[Story, ...] = ()
     article_count: int = 0
+    watermark: float = 0.0   # the newest story's first_seen: a digest built from this catalog covers up to here
     _themes_by_command: Mapping[str, Theme] = field(default_factory=dict, repr=False)
     _by_theme: Mapping[str, tuple[Story, ...]] = field(default_factory=dict, repr=False)
     _by_id: Mapping[str, Story] = field(default_factory=dict, repr=False)
@@ -53,6 +54,7 @@ class Catalog:
             themes=tuple(themes),
             stories=stories,
             article_count=len(live),
+            watermark=max((story.first_seen for story in stories), default=0.0),
             _themes_by_command=MappingProxyType({t.command: t for t in themes}),
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),

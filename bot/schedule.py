@@ -97,7 +97,7 @@ class DigestScheduler:
         else:
             return [], subscriber, "skipped"
         parts = self._digest_parts(catalog, subscriber, now)
-        updated = replace(subscriber, last_digest_at=now, next_due_at=next_due)
+        updated = replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now), next_due_at=next_due)
         return make_pushes(subscriber, key, parts, now), updated, ("digests" if parts else "empty")
 
     def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
@@ -178,13 +178,22 @@ class DigestScheduler:
             ids = ",".join(sorted(story.id for story in digest.stories))
             key = "instant-" + hashlib.sha1(ids.encode()).hexdigest()[:12]
             pushes.extend(make_pushes(subscriber, key, render_html(digest), now))
-            updated.append(replace(subscriber, last_digest_at=now))
+            updated.append(replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now)))
         added = store.enqueue_pushes(pushes) if pushes else 0
         if updated:
             store.save_subscribers(updated)
             logger.info("instant: %d subscribers, %d new pushes", len(updated), added)
         self.sender.wake_threadsafe()
         return added
+
+
+def covered_until(catalog, subscriber: Subscriber, now: float) -> float:
+    """The subscriber's new last_digest_at: what this catalog holds, not the clock.
+
+    Setting it to `now` would lose the stories of an ingest that started before the
+    pass and finished after it (first seen before `now`, missing from this catalog).
+    """
+    return max(subscriber.last_digest_at, min(now, catalog.watermark))
 
 
 def _same_schedule(a: Subscriber, b: Subscriber) -> bool:

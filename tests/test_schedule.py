@@ -125,7 +125,7 @@ async def test_a_due_subscriber_gets_exactly_one_digest_even_when_the_tick_runs_
     assert len(messages) >= 1
     assert len({m.text for m in messages}) == len(messages)
     subscriber = services.store.get_subscriber(1)
-    assert subscriber.last_digest_at == clock.now
+    assert subscriber.last_digest_at == services.library.catalog.watermark  # up to date with what it got
     assert subscriber.next_due_at == slot + 24 * HOUR
 
 
@@ -310,6 +310,39 @@ async def test_a_settings_change_saved_during_a_pass_is_kept_and_an_unsubscribe_
     scheduler = build_application(services, updater=False).bot_data[SCHEDULER]
     await asyncio.to_thread(scheduler.process_chunk, read_by_the_pass, clock.now, False, PassReport())
     moved, gone = services.store.get_subscriber(1), services.store.get_subscriber(2)
-    assert moved.timezone == "Europe/Madrid" and moved.last_digest_at == clock.now
+    assert moved.timezone == "Europe/Madrid"
+    assert moved.last_digest_at == services.library.catalog.watermark
     assert moved.next_due_at == next_due_at(moved, clock.now)
     assert not gone.is_active
+
+
+def test_a_story_from_an_ingest_that_straddles_a_due_pass_arrives_in_the_next_digest():
+    """The pass marks the subscriber up to date with what its catalog held, not up to the clock."""
+    from bot.catalog import Catalog
+    from bot.digest import subscriber_digest
+    from bot.schedule import covered_until
+    from tests.factories import make_article
+
+    def article(n: int, first_seen: float):
+        return make_article(f"a{n}", title=f"Summit number {n}", themes=("oas",), first_seen=first_seen,
+                            key_points=(f"Envoy{n} met Minister{n} about Accord{n}.",), published=f"{1990 + n}-01-01")
+
+    subscriber = Subscriber(chat_id=7, themes=("oas",), last_digest_at=50.0)
+    before = Catalog.build([article(1, 100.0), article(2, 200.0)], [])
+    pass_time = 1000.0   # an ingest started at 300 and was still running at the pass
+    assert len(subscriber_digest(before, subscriber, pass_time).stories) == 2
+    after_pass = replace(subscriber, last_digest_at=covered_until(before, subscriber, pass_time))
+    assert after_pass.last_digest_at == 200.0
+    later = Catalog.build([article(1, 100.0), article(2, 200.0), article(3, 300.0)], [])
+    assert [s.id for s in subscriber_digest(later, after_pass, 2000.0).stories] == ["a3"]
+
+
+def test_the_covered_mark_never_moves_back_for_a_subscriber_who_joined_after_the_last_ingest():
+    from bot.catalog import Catalog
+    from bot.schedule import covered_until
+    from tests.factories import make_article
+
+    catalog = Catalog.build([make_article("a1", first_seen=100.0)], [])
+    joined = Subscriber(chat_id=8, themes=("oas",), last_digest_at=500.0)
+    assert covered_until(catalog, joined, 1000.0) == 500.0
+    assert covered_until(Catalog.build([], []), Subscriber(chat_id=9, last_digest_at=0.0), 1000.0) == 0.0
