@@ -76,3 +76,70 @@ def test_without_a_token_and_without_a_terminal_the_bot_exits_1_naming_the_setti
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _accepts(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _post_update(port: int, update: dict, secret: str | None) -> int:
+    import json
+    import urllib.error
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/hook", data=json.dumps(update).encode(),
+                                      headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_in_webhook_mode_the_bot_answers_updates_only_with_the_secret_token(cli_dirs):
+    from bot.telegram import updates
+
+    port, secret = _free_port(), "s3cret-token_1"
+    with StandIn() as standin:
+        env = bot_env(standin, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_SECRET=secret,
+                      WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port))
+        process = subprocess.Popen([sys.executable, "-m", "bot", *cli_dirs.options(), "run"],
+                                   cwd=cli_dirs.data.parent, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            hook = standin.wait_for(lambda s: s.of("setWebhook"), 30)[0]
+            standin.wait_for(lambda s: _accepts(port), 15)
+            assert hook.params["url"] == f"http://127.0.0.1:{port}/hook"
+            assert hook.params["secret_token"] == secret
+            assert _post_update(port, updates.message(1, "/start", chat_id=5), None) == 403
+            assert _post_update(port, updates.message(2, "/start", chat_id=5), "wrong") == 403
+            assert _post_update(port, updates.message(3, "/start", chat_id=6), secret) == 200
+            welcome = standin.wait_for(lambda s: s.messages_to(6), 15)[0]
+            assert "Diplomacy Digest" in welcome.text
+            assert not standin.messages_to(5)
+            assert not standin.of("getUpdates", None)
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=20)
+            assert process.returncode == 0, err[-2000:]
+            assert secret not in out + err and TOKEN.split(":")[1] not in out + err
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=10)
