@@ -36,7 +36,7 @@ from bot.outbox_policy import SenderOptions  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.store import TinyStore  # noqa: E402
 from bot.timing import next_due_at  # noqa: E402
-from tests.standin import Faults, StandIn  # noqa: E402
+from tests.standin import Faults, StandIn, most_in_any_window  # noqa: E402
 
 TOKEN = "123456:broadcast-bench"
 
@@ -115,15 +115,6 @@ def due_lookup(root: Path, count: int = 100_000) -> tuple[float, float, int]:
     return statistics.median(timings), max(timings), found
 
 
-def most_in_window(times: list[float], window: float = 1.0) -> int:
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 def measure(standin: StandIn, subscribers: int, rate: float) -> dict[str, float]:
     calls = standin.of("sendMessage", status=None)
     ok = standin.of("sendMessage")
@@ -135,7 +126,7 @@ def measure(standin: StandIn, subscribers: int, rate: float) -> dict[str, float]
     return {
         "achieved": (len(ok) - 1) / span, "ratio": (len(ok) - 1) / span / rate,
         "window": standin.max_in_window(1.0, status=None),
-        "chat_window": max(most_in_window(sorted(times)) for times in per_chat.values()),
+        "chat_window": max(most_in_any_window(sorted(times)) for times in per_chat.values()),
         "lost": sum(1 for chat in range(1, subscribers + 1) if chat not in counts),
         "duplicates": sum(n - 1 for n in counts.values()), "calls": len(calls), "span": span,
     }

@@ -226,14 +226,8 @@ class StandIn:
     def max_in_window(self, window: float = 1.0, chat_id: int | None = None,
                       status: int | None = None) -> int:
         """The most sendMessage calls that arrived within any `window` seconds."""
-        times = sorted(c.at for c in self.of("sendMessage", status)
-                       if chat_id is None or c.chat_id == chat_id)
-        best, start = 0, 0
-        for end, at in enumerate(times):
-            while at - times[start] >= window:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
+        return most_in_any_window(sorted(c.at for c in self.of("sendMessage", status)
+                                         if chat_id is None or c.chat_id == chat_id), window)
 
     def wait_for(self, predicate: Callable[["StandIn"], Any], timeout: float = 10.0) -> Any:
         """Block until predicate(self) is truthy; return it, or raise TimeoutError."""
@@ -247,6 +241,16 @@ class StandIn:
                 if left <= 0:
                     raise TimeoutError(f"stand-in: condition not met in {timeout}s")
                 self._cond.wait(min(left, 0.2))
+
+
+def most_in_any_window(times: list[float], window: float = 1.0) -> int:
+    """The most of the (sorted) times that fall within any `window` seconds."""
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
 
 
 def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:

@@ -5,16 +5,8 @@ from hypothesis import given, settings, strategies as st
 
 from bot.outbox import ChatQueues
 from bot.ratelimit import Limits, SendLimiter, SlidingWindow
+from tests.standin import most_in_any_window
 from tests.test_delivery_support import make_push
-
-
-def most_in_any_window(times: list[float], window: float) -> int:
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def drive(limiter: SendLimiter, chats: list[int], until: float = 30.0) -> list[tuple[float, int]]:
