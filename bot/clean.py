@@ -19,9 +19,9 @@ from bot import clean_patterns as pat
 from bot.clean_meta import (DATE_STAMP, author_of_line, date_of_line, detect_language,
                             language_counts, outlet_of, parse_header, passage_language,
                             url_of_line)
-from bot.clean_title import choose_title, find_date, find_url, title_from_url
+from bot.clean_title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
-from bot.nlp import PunktTokenizer, fold, language_code
+from bot.nlp import PunktTokenizer, language_code
 
 __all__ = ["MIN_BODY_WORDS", "body_problem", "clean_text", "detect_language", "outlet_of",
            "repeated_lines"]
@@ -162,21 +162,17 @@ def _is_caption(text: str) -> bool:
 
 def _drop_metadata_lines(page: _Page, title: str) -> None:
     """Drop datelines, bylines, repeats of the title and headings from the body."""
-    key = _title_key(title)
+    key = title_key(title)
     kept = []
     for position, line in enumerate(page.lines):
         text = line.text
         is_meta = position < TOP_LINES and (date_of_line(text) and len(text.split()) <= 10
                                             or author_of_line(text))
-        if is_meta or (key and _title_key(text) == key) or _is_heading(text) or line.is_heading:
+        if is_meta or (key and title_key(text) == key) or _is_heading(text) or line.is_heading:
             page.removed.append(text)
         else:
             kept.append(line)
     page.lines = kept
-
-
-def _title_key(text: str) -> str:
-    return re.sub(r"\W+", "", fold(text))
 
 
 def _cut_tweets(page: _Page, language: str) -> None:

@@ -15,7 +15,8 @@ BREADCRUMB = re.compile(r"^(?:home|inicio|portada)\s*[»›>|/]\s*(.+)$", re.IGN
 _END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
+    """A line as compared with a title: folded, letters and digits only."""
     return re.sub(r"\W+", "", fold(text))
 
 
@@ -36,9 +37,9 @@ def choose_title(texts: Sequence[str], headings: Sequence[bool]) -> str:
         match = BREADCRUMB.match(text)
         if match:
             return re.split(r"\s*[»›>|]\s*", match.group(1))[-1].strip()
-    counts = Counter(_key(text) for text in texts)
+    counts = Counter(title_key(text) for text in texts)
     for text in top:
-        if counts[_key(text)] >= 2 and _is_title_like(text):
+        if counts[title_key(text)] >= 2 and _is_title_like(text):
             return text
     for text in top[:3]:
         if _is_title_like(text):
