@@ -30,12 +30,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.config import Settings  # noqa: E402
-from bot.library import Library  # noqa: E402
+from bot.library.library import Library  # noqa: E402
 from bot.models import Subscriber  # noqa: E402
-from bot.outbox_policy import SenderOptions  # noqa: E402
+from bot.delivery.policy import SenderOptions  # noqa: E402
 from bot.services import Services  # noqa: E402
-from bot.store import TinyStore  # noqa: E402
-from bot.timing import next_due_at  # noqa: E402
+from bot.store.tinydb.store import TinyStore  # noqa: E402
+from bot.schedule.timing import next_due_at  # noqa: E402
 from tests.standin import Faults, StandIn, most_in_any_window  # noqa: E402
 
 TOKEN = "123456:broadcast-bench"
@@ -48,8 +48,8 @@ def bench_settings(root: Path, rate: float, base_url: str = "") -> Settings:
 
 def enqueue_broadcast(root: Path, subscribers: int, rate: float) -> tuple[float, int]:
     """Ingest the seeds, add `subscribers` due subscribers, run one due pass; (seconds, pushes)."""
-    from bot.delivery import Sender
-    from bot.schedule import DigestScheduler
+    from bot.delivery.sender import Sender
+    from bot.delivery.due import DigestScheduler
 
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "digests", root / "digests")
@@ -85,7 +85,7 @@ async def child(root: Path, base_url: str, rate: float, in_flight: int) -> None:
     """The sender process: drain the outbox, then exit."""
     from telegram.ext import ApplicationBuilder
 
-    from bot.delivery import Sender
+    from bot.delivery.sender import Sender
 
     settings = bench_settings(root, rate, base_url)
     store = TinyStore(settings.data_dir)

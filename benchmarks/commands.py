@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from telegram import Update  # noqa: E402
 
-from bot import digest, render  # noqa: E402
+from bot import render  # noqa: E402
+from bot.digest import compose as digest
 from bot.config import Settings  # noqa: E402
 from bot.models import Article, KeyPoint, Subscriber  # noqa: E402
 from bot.telegram import updates  # noqa: E402
@@ -54,11 +55,11 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 async def build(args, work: Path):
-    from bot.library import Library
+    from bot.library.library import Library
     from bot.services import Services
-    from bot.store import TinyStore
+    from bot.store.tinydb.store import TinyStore
     from bot.telegram.app import build_application
-    from bot.theme_files import load_themes
+    from bot.library.theme_files import load_themes
     from tests.recording import RecordingRequest
 
     shutil.copytree(ROOT / "digests", work / "digests")

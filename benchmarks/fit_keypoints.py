@@ -7,7 +7,7 @@ sentence's content bigrams already in the chosen points) and `extra_min` (the
 score a 4th/5th point needs). Objective: the ROUGE-2 margin over lead-3 on the
 odd-numbered cnn_world files (ties broken by ROUGE-1), keeping words/article
 below lead-3's. Even-numbered files are never read. The shipped defaults in
-`bot.keypoints_rank.RankOptions` (0.1 / 0.4 / 0.4) came from this grid; (0.1,
+`bot.keypoints.rank.RankOptions` (0.1 / 0.4 / 0.4) came from this grid; (0.1,
 0.6, 0.4) tied on odd ROUGE-2 (+1.047 vs +1.046) and lost on odd ROUGE-1 and
 odd BBC. A pointwise model (ridge / top-3 labels from each sentence's ROUGE-2
 against the highlights, 18 features) scored below the hand weights on the odd
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from rouge_score import rouge_scorer  # noqa: E402
 
-from bot.clean import clean_text  # noqa: E402
-from bot.keypoints import extract_key_points  # noqa: E402
-from bot.keypoints_rank import DEFAULT_OPTIONS  # noqa: E402
+from bot.extract.clean import clean_text  # noqa: E402
+from bot.keypoints.points import extract_key_points  # noqa: E402
+from bot.keypoints.rank import DEFAULT_OPTIONS  # noqa: E402
 from tests.test_quality_gate import lead3, reference_sentences, strip_title  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval" / "cnn_world"

@@ -28,10 +28,10 @@ from sumy.utils import get_stop_words
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import REPO, CorpusFile, build_corpus  # noqa: E402
-from bot.ingest import run_ingest  # noqa: E402
+from bot.library.ingest import run_ingest  # noqa: E402
 from bot.nlp import LANGUAGE_NAMES, PunktTokenizer  # noqa: E402
-from bot.store import TinyStore  # noqa: E402
-from bot.theme_files import load_themes  # noqa: E402
+from bot.store.tinydb.store import TinyStore  # noqa: E402
+from bot.library.theme_files import load_themes  # noqa: E402
 
 
 def lexrank_loop(files: list[CorpusFile]) -> float:

@@ -24,8 +24,8 @@ from sumy.parsers.plaintext import PlaintextParser  # noqa: E402
 from sumy.summarizers.lex_rank import LexRankSummarizer  # noqa: E402
 from sumy.utils import get_stop_words  # noqa: E402
 
-from bot.clean import clean_text  # noqa: E402
-from bot.keypoints import extract_key_points  # noqa: E402
+from bot.extract.clean import clean_text  # noqa: E402
+from bot.keypoints.points import extract_key_points  # noqa: E402
 from bot.nlp import PunktTokenizer  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval"

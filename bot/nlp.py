@@ -26,6 +26,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fast_fold(text: str) -> str:
+    """`fold` for long texts: the same result for Latin scripts, many times faster."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
 @lru_cache(maxsize=None)
 def _sentence_model(name: str) -> punkt.PunktSentenceTokenizer:
     return punkt.PunktSentenceTokenizer(punkt.load_model(name))

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.config import Settings
-from bot.library import Library
-from bot.store_api import Store
+from bot.library.library import Library
+from bot.store.api import Store
 
 
 @dataclass

@@ -76,7 +76,7 @@ def cli_dirs(tmp_path, cli_env) -> CliDirs:
 @pytest.fixture(scope="session")
 def ingested_store(tmp_path_factory) -> Path:
     """A store with the five repo seeds ingested once per session (copy it before writing)."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     dirs = copy_repo_inputs(tmp_path_factory.mktemp("ingested"))
     with redirect_stdout(StringIO()) as out, redirect_stderr(StringIO()) as err, kept_root_logging():
@@ -114,7 +114,7 @@ def restore_logging():
 @pytest.fixture
 def digestbot(cli_dirs, capsys, restore_logging):
     """Run `digestbot` in-process against cli_dirs; returns CliResult(code, out, err)."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     def run(*args: str) -> CliResult:
         code = main([*cli_dirs.options(), *args])
@@ -157,13 +157,13 @@ class TelegramHarness:
 
     async def send(self, text: str, **who) -> list:
         """A user types `text`; returns the sendMessage/editMessageText calls it caused."""
-        from bot.telegram import updates
+        from bot.telegram.console import updates
 
         return await self._feed(updates.message(self._next_id(), text, **who))
 
     async def press(self, data: str, on: dict | None = None, **who) -> list:
         """A user presses the inline button with callback `data` (under a bot message `on`)."""
-        from bot.telegram import updates
+        from bot.telegram.console import updates
 
         chat_id = who.pop("chat_id", 1)
         message = on or self.transport.api.message({"chat_id": chat_id, "text": "…"})
@@ -171,7 +171,7 @@ class TelegramHarness:
 
     async def inline(self, query: str, **who) -> object:
         """`@bot <query>` (offset="N" asks for a later page): returns the answerInlineQuery call."""
-        from bot.telegram import updates
+        from bot.telegram.console import updates
 
         await self._feed(updates.inline(self._next_id(), query, **who))
         return self.transport.of("answerInlineQuery")[-1]
@@ -198,9 +198,9 @@ def assert_valid_telegram_messages(calls) -> None:
 
 
 async def start_harness(settings, transport=None) -> TelegramHarness:
-    from bot.library import Library
+    from bot.library.library import Library
     from bot.services import Services
-    from bot.store import TinyStore
+    from bot.store.tinydb.store import TinyStore
     from bot.telegram.app import build_application
     from tests.recording import RecordingRequest
 

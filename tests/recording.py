@@ -1,7 +1,7 @@
 """A recording transport: the real PTB Bot talks to it instead of the network.
 
 Every call is kept as a `Call(method, params, at)`; answers come from
-`bot.telegram.offline.OfflineBotApi`, so PTB gets plausible Bot API JSON.
+`bot.telegram.console.offline.OfflineBotApi`, so PTB gets plausible Bot API JSON.
 `fail(chat_id, status, description)` makes sends to one chat fail the way
 Telegram does (403 blocked, 400 chat not found).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram.offline import OfflineBotApi
+from bot.telegram.console.offline import OfflineBotApi
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
-from bot.telegram.offline import OfflineBotApi
+from bot.telegram.console.offline import OfflineBotApi
 
 
 @dataclass(frozen=True)

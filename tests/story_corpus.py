@@ -12,12 +12,12 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-from bot.clean import clean_text
-from bot.keypoints import extract_key_points
+from bot.extract.clean import clean_text
+from bot.keypoints.points import extract_key_points
 from bot.models import Article
-from bot.stories import group_stories
-from bot.theme_files import load_themes
-from bot.themes import match_themes
+from bot.stories.group import group_stories
+from bot.library.theme_files import load_themes
+from bot.themes.match import match_themes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,61 +1,203 @@
-"""The core stays pure: the stages from clean to render never touch the outside world."""
+"""The tree tells the pipeline: pure stages touch nothing outside, imports run with the flow, no cycles.
+
+Rules are by folder, so a new module is checked the moment it exists:
+- a module in a pure package never imports `telegram`, `tinydb`, `apscheduler`, `httpx`,
+  `os`, `pathlib`, ... and never calls `open`; it imports only the base and the pure
+  packages upstream of it;
+- every `bot` module imports only packages of its own rank or lower (LAYERS), never a
+  sibling of the same rank;
+- the import graph of `bot` (function-level imports included) has no cycle.
+The checker is run on small synthetic trees too, to show that it does fail.
+"""
+from __future__ import annotations
+
 import ast
 from pathlib import Path
 
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-PURE = ["models", "nlp", "clean", "keypoints", "themes", "stories", "catalog", "digest", "render", "i18n", "timing"]
-FORBIDDEN_MODULES = {"telegram", "tinydb", "apscheduler", "httpx", "os", "pathlib", "dotenv", "subprocess", "socket"}
+
+# package (first component under bot/) -> rank; a module may import its own package and lower ranks.
+LAYERS = {
+    "__init__": 0, "models": 0, "errors": 0, "nlp": 0,
+    "extract": 1, "keypoints": 2, "themes": 3, "stories": 4, "digest": 5, "schedule": 5,
+    "config": 6, "sources": 7, "store": 7,
+    "library": 8, "services": 9, "delivery": 10, "telegram": 11, "cli": 12, "__main__": 13,
+}
+PURE = {"models", "errors", "nlp", "extract", "keypoints", "themes", "stories", "digest", "schedule"}
+FORBIDDEN_MODULES = {"telegram", "tinydb", "apscheduler", "httpx", "os", "pathlib", "dotenv",
+                     "subprocess", "socket", "psycopg", "shutil", "tempfile"}
 FORBIDDEN_CALLS = {"open"}
 
 
-def _pure_modules() -> list[Path]:
-    found = []
-    for name in PURE:
-        found.extend(sorted(BOT.glob(f"{name}.py")) + sorted(BOT.glob(f"{name}_*.py")))
+def modules(root: Path) -> dict[str, Path]:
+    """Dotted name -> file for every module under root (root's name is the top package)."""
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        if parts[-1] == "__init__" and len(parts) > 1:
+            parts = parts[:-1]
+        found[".".join(parts)] = path
     return found
 
 
-def _imports(tree: ast.AST) -> set[str]:
-    names = set()
+def package_of(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imported_names(tree: ast.AST, top: str, known: set[str]) -> tuple[set[str], set[str]]:
+    """(outside top-level modules, imported modules of our package resolved to the longest known name)."""
+    outside, ours = set(), set()
     for node in ast.walk(tree):
+        targets = []
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            targets = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                       for alias in node.names]
+        for target in targets:
+            if target.split(".")[0] != top:
+                outside.add(target.split(".")[0])
+                continue
+            parts = target.split(".")
+            for end in range(len(parts), 0, -1):
+                if ".".join(parts[:end]) in known:
+                    ours.add(".".join(parts[:end]))
+                    break
+    return outside, ours
 
 
-def _imported_bot_modules(tree: ast.AST) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot."):
-            names.add(node.module.split(".")[1])
-        elif isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("bot."))
-    return names
+def graph(root: Path) -> dict[str, set[str]]:
+    mods = modules(root)
+    known = set(mods)
+    return {name: imported_names(ast.parse(path.read_text(encoding="utf-8")), root.name, known)[1] - {name}
+            for name, path in mods.items()}
 
 
-@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.name)
-def test_pure_module_imports_no_adapter_library_and_reads_no_files(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    assert not (_imports(tree) & FORBIDDEN_MODULES), f"{path.name} imports {_imports(tree) & FORBIDDEN_MODULES}"
-    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    assert not (calls & FORBIDDEN_CALLS), f"{path.name} calls {calls & FORBIDDEN_CALLS}"
+def flow_violations(root: Path, layers: dict[str, int]) -> list[str]:
+    problems = []
+    for name, targets in graph(root).items():
+        own = package_of(name)
+        if own not in layers:
+            problems.append(f"{name}: package {own!r} has no place in LAYERS")
+            continue
+        for target in targets:
+            other = package_of(target)
+            if other == own or other == "__init__" and target == root.name:
+                continue
+            if other not in layers or layers[other] > layers[own] or (layers[other] == layers[own]):
+                problems.append(f"{name} imports {target} (against the flow)")
+    return problems
 
 
-@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.name)
-def test_pure_module_depends_only_on_other_pure_modules(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    allowed = {p.stem for p in _pure_modules()} | {"errors"}
-    assert _imported_bot_modules(tree) <= allowed, f"{path.name} imports {_imported_bot_modules(tree) - allowed}"
+def purity_violations(root: Path, pure: set[str]) -> list[str]:
+    problems = []
+    mods = modules(root)
+    for name, path in mods.items():
+        if package_of(name) not in pure:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        outside, _ = imported_names(tree, root.name, set(mods))
+        if outside & FORBIDDEN_MODULES:
+            problems.append(f"{name} imports {sorted(outside & FORBIDDEN_MODULES)}")
+        calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        if calls & FORBIDDEN_CALLS:
+            problems.append(f"{name} calls {sorted(calls & FORBIDDEN_CALLS)}")
+    return problems
+
+
+def cycles(root: Path) -> list[list[str]]:
+    """Every strongly connected component of more than one module (Tarjan, iterative enough for us)."""
+    edges = graph(root)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+# --- the real tree -----------------------------------------------------------------------------
+
+def test_every_module_of_bot_imports_with_the_flow():
+    assert flow_violations(BOT, LAYERS) == []
+
+
+def test_pure_packages_import_no_adapter_library_and_read_no_files():
+    assert purity_violations(BOT, PURE) == []
+
+
+def test_bot_has_no_import_cycle():
+    assert cycles(BOT) == []
 
 
 def test_the_package_has_no_module_named_telegram_that_shadows_the_library():
     assert not (BOT / "telegram.py").exists()
 
 
-def test_every_pure_stage_of_the_design_exists():
-    missing = [name for name in PURE if not (BOT / f"{name}.py").exists()]
-    assert not missing
+@pytest.mark.parametrize("package", sorted(p for p in LAYERS if not p.startswith("__")))
+def test_every_room_of_the_design_exists(package):
+    assert (BOT / package).is_dir() or (BOT / f"{package}.py").exists()
+
+
+# --- the checker fails when it should --------------------------------------------------------
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "bot"
+    for rel, text in {"__init__.py": "", **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_checker_flags_an_import_against_the_flow(tmp_path):
+    root = _tree(tmp_path, {"extract/__init__.py": "", "extract/clean.py": "from bot.digest import render\n",
+                            "digest/__init__.py": "", "digest/render.py": "from bot.extract import clean\n"})
+    assert flow_violations(root, LAYERS) == ["bot.extract.clean imports bot.digest.render (against the flow)"]
+
+
+def test_checker_flags_a_sibling_import_of_the_same_rank(tmp_path):
+    root = _tree(tmp_path, {"digest/__init__.py": "", "digest/a.py": "import bot.schedule.timing\n",
+                            "schedule/__init__.py": "", "schedule/timing.py": ""})
+    assert flow_violations(root, LAYERS) == ["bot.digest.a imports bot.schedule.timing (against the flow)"]
+
+
+def test_checker_flags_an_impure_module_in_a_pure_package(tmp_path):
+    root = _tree(tmp_path, {"stories/__init__.py": "", "stories/group.py": "import tinydb\nopen('x')\n",
+                            "telegram/__init__.py": "", "telegram/app.py": "import telegram\n"})
+    assert purity_violations(root, PURE) == ["bot.stories.group imports ['tinydb']",
+                                             "bot.stories.group calls ['open']"]
+
+
+def test_checker_finds_a_cycle_even_through_a_function_level_import(tmp_path):
+    root = _tree(tmp_path, {"telegram/__init__.py": "", "telegram/app.py": "from bot.telegram.admin import x\n",
+                            "telegram/admin.py": "def x():\n    from bot.telegram.app import y\n"})
+    assert cycles(root) == [["bot.telegram.admin", "bot.telegram.app"]]

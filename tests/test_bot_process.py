@@ -114,7 +114,7 @@ def _post_update(port: int, update: dict, secret: str | None) -> int:
 
 
 def test_in_webhook_mode_the_bot_answers_updates_only_with_the_secret_token(cli_dirs):
-    from bot.telegram import updates
+    from bot.telegram.console import updates
 
     port, secret = _free_port(), "s3cret-token_1"
     with StandIn() as standin:

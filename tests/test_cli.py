@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.cli_ingest import ProgressBar
+from bot.cli.main import main
+from bot.cli.ingest import ProgressBar
 from tests.conftest import REPO_ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import build_parser, main, subcommand_parsers
+from bot.cli.main import build_parser, main, subcommand_parsers
 
 PARSER = build_parser()
 SUBCOMMANDS = subcommand_parsers(PARSER)

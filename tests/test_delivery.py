@@ -6,7 +6,7 @@ import time
 import pytest
 
 from bot.models import Subscriber
-from bot.store import TinyStore
+from bot.store.tinydb.store import TinyStore
 from tests.standin import Faults, StandIn
 from tests.test_delivery_support import (
     delivered_texts,

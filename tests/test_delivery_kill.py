@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.outbox_policy import SenderOptions
-from bot.store import TinyStore
+from bot.delivery.policy import SenderOptions
+from bot.store.tinydb.store import TinyStore
 from tests.standin import StandIn
 from tests.test_delivery_support import fast_settings, make_push, plain_application, sendmessage_windows_ok
 
@@ -60,7 +60,7 @@ def test_kill_9_mid_broadcast_then_restart_delivers_the_rest_exactly_once(tmp_pa
 
 async def drain(data_dir: Path, base_url: str, rate: float) -> None:
     """The child: send everything pending, then exit."""
-    from bot.delivery import Sender
+    from bot.delivery.sender import Sender
 
     standin_url = base_url
     settings = fast_settings(send_rate=rate, telegram_api_base_url=standin_url)

@@ -13,8 +13,8 @@ from pathlib import Path
 from telegram.ext import ApplicationBuilder
 
 from bot.config import Settings
-from bot.delivery import Sender
-from bot.outbox_policy import SenderOptions
+from bot.delivery.sender import Sender
+from bot.delivery.policy import SenderOptions
 from bot.models import Push
 from tests.standin import StandIn
 

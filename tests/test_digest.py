@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bot.catalog import Catalog
-from bot.digest import latest_digest, search_digest, story_digest, subscriber_digest, theme_digest
+from bot.digest.catalog import Catalog
+from bot.digest.compose import latest_digest, search_digest, story_digest, subscriber_digest, theme_digest
 from bot.errors import UnknownItem
 from bot.models import Article
 from tests.factories import make_article, make_subscriber, make_theme

@@ -6,7 +6,7 @@ from datetime import date
 
 from hypothesis import given, strategies as st
 
-from bot.i18n import STRINGS, format_date, pick_language, t
+from bot.digest.i18n import STRINGS, format_date, pick_language, t
 
 
 def placeholders(template: str) -> set[str]:

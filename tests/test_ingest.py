@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import bot.seeds
+import bot.sources.seeds
 
 from bot.errors import ConfigError
-from bot.ingest import Job, run_ingest, summarize_batch
-from bot.store import TinyStore
-from bot.theme_files import load_themes
+from bot.library.ingest import Job, run_ingest, summarize_batch
+from bot.store.tinydb.store import TinyStore
+from bot.library.theme_files import load_themes
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_IDS = sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
@@ -216,7 +216,7 @@ def test_the_process_pool_gives_the_same_articles_as_the_serial_path(tmp_path, t
 def test_a_reingest_of_unchanged_files_decodes_none_of_them(store, seeds, themes, monkeypatch):
     run_ingest(store, seeds, themes, now=T1, workers=1)
     decoded = []
-    monkeypatch.setattr(bot.seeds, "decode_bytes", lambda data: decoded.append(data) or ("", ()))
+    monkeypatch.setattr(bot.sources.seeds, "decode_bytes", lambda data: decoded.append(data) or ("", ()))
     report = run_ingest(store, seeds, themes, now=T2, workers=1)
     assert sorted(report.unchanged) == SEED_IDS and decoded == []
 

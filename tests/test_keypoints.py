@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clean import clean_text
-from bot.keypoints import extract_key_points, key_points
+from bot.extract.clean import clean_text
+from bot.keypoints.points import extract_key_points, key_points
 from bot.models import KeyPoint
 from bot.nlp import split_sentences
 
@@ -24,7 +24,7 @@ SPANISH_NEWS = sorted((DATA / "spanish_news").glob("*.txt"))
 _PAGES = DATA / "spanish_pages" if (DATA / "spanish_pages").is_dir() else ROOT.parent / "shared" / "eval" / "spanish_pages"
 SPANISH_PAGES = sorted(_PAGES.glob("*.txt"))
 
-# Furniture as a reader would spot it; written independently of bot.keypoints_text.
+# Furniture as a reader would spot it; written independently of bot.keypoints.sentences.
 FURNITURE = re.compile("|".join([
     r"contributed to this (?:report|story)", r"^watch\b", r"e-mail to a friend", r"^read\b", r"^related\b",
     r"^more on\b", r"»\s*$", r"pic\.twitter\.com", r"https?://", r"\bfoto\s*:", r"\bphoto\s*:", r"cookies",

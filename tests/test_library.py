@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.library import Library
-from bot.store import TinyStore
+from bot.library.library import Library
+from bot.store.tinydb.store import TinyStore
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_COUNT = len(list((REPO / "seeds").glob("*.txt")))

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bot.catalog import Catalog
-from bot.digest import latest_digest
-from bot.ingest import run_ingest
-from bot.render import render_html, render_text
-from bot.seeds import article_id
-from bot.store import TinyStore
-from bot.theme_files import load_themes
+from bot.digest.catalog import Catalog
+from bot.digest.compose import latest_digest
+from bot.library.ingest import run_ingest
+from bot.digest.render import render_html, render_text
+from bot.sources.seeds import article_id
+from bot.store.tinydb.store import TinyStore
+from bot.library.theme_files import load_themes
 from tests.conftest import REPO_ROOT
 from tests.telegram_html import parse_telegram_html
 

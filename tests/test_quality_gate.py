@@ -1,6 +1,6 @@
 """Quality gate: key points must stay better than lead-3 on human highlights.
 
-Scores `bot.keypoints.key_points` on the dev sets copied into tests/data/eval
+Scores `bot.keypoints.points.key_points` on the dev sets copied into tests/data/eval
 with the rules of the shared scorer (shared/eval/score_summaries.py), computed
 here directly with rouge-score:
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from rouge_score import rouge_scorer
 
-from bot.keypoints import key_points
+from bot.keypoints.points import key_points
 from bot.nlp import PunktTokenizer
 
 EVAL = Path(__file__).parent / "data" / "eval"

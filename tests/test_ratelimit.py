@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from bot.outbox import ChatQueues
-from bot.ratelimit import Limits, SendLimiter, SlidingWindow
+from bot.schedule.queues import ChatQueues
+from bot.schedule.ratelimit import Limits, SendLimiter, SlidingWindow
 from tests.standin import most_in_any_window
 from tests.test_delivery_support import make_push
 

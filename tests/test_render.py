@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.models import Digest, DigestSection, StoryPoint
-from bot.render import render_context_card, render_html, render_story_card, render_text
+from bot.digest.render import render_context_card, render_html, render_story_card, render_text
 from tests.factories import make_article, make_story, make_theme
 from tests.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
 

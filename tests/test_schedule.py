@@ -13,13 +13,14 @@ from dataclasses import replace
 import pytest
 from telegram import Update
 
-from bot.library import Library
+from bot.library.library import Library
 from bot.models import Subscriber
-from bot.schedule import SCHEDULER, SENDER, SENDER_TASK, PassReport, make_pushes
+from bot.delivery.due import PassReport, make_pushes
+from bot.telegram.jobs import SCHEDULER, SENDER, SENDER_TASK
 from bot.services import Services
-from bot.store import TinyStore
+from bot.store.tinydb.store import TinyStore
 from bot.telegram.app import build_application
-from bot.timing import digest_key, next_due_at
+from bot.schedule.timing import digest_key, next_due_at
 from tests.conftest import copy_repo_inputs
 from tests.standin import StandIn
 from tests.test_delivery_support import fast_settings
@@ -318,9 +319,9 @@ async def test_a_settings_change_saved_during_a_pass_is_kept_and_an_unsubscribe_
 
 def test_a_story_from_an_ingest_that_straddles_a_due_pass_arrives_in_the_next_digest():
     """The pass marks the subscriber up to date with what its catalog held, not up to the clock."""
-    from bot.catalog import Catalog
-    from bot.digest import subscriber_digest
-    from bot.schedule import covered_until
+    from bot.digest.catalog import Catalog
+    from bot.digest.compose import subscriber_digest
+    from bot.delivery.due import covered_until
     from tests.factories import make_article
 
     def article(n: int, first_seen: float):
@@ -338,8 +339,8 @@ def test_a_story_from_an_ingest_that_straddles_a_due_pass_arrives_in_the_next_di
 
 
 def test_the_covered_mark_never_moves_back_for_a_subscriber_who_joined_after_the_last_ingest():
-    from bot.catalog import Catalog
-    from bot.schedule import covered_until
+    from bot.digest.catalog import Catalog
+    from bot.delivery.due import covered_until
     from tests.factories import make_article
 
     catalog = Catalog.build([make_article("a1", first_seen=100.0)], [])

@@ -1,4 +1,4 @@
-"""bot.seeds: real files in a temporary seeds directory."""
+"""bot.sources.seeds: real files in a temporary seeds directory."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clean import clean_text
+from bot.extract.clean import clean_text
 from bot.models import Rejection
-from bot.seeds import _is_binary, article_id, decode_bytes, read_seeds
+from bot.sources.seeds import _is_binary, article_id, decode_bytes, read_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ("Peru's foreign minister announced on Tuesday that the country would withdraw from the Lima Group. "

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.errors import StoreError
 from bot.models import Article, KeyPoint, Push, Subscriber
-from bot.store import TinyStore
-from bot.store_api import SCHEMA_VERSION
-from bot.store_codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
+from bot.store.tinydb.store import TinyStore
+from bot.store.api import SCHEMA_VERSION
+from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 texts = st.text(max_size=40)
@@ -194,7 +194,7 @@ def test_the_due_index_agrees_with_a_full_scan_after_large_and_small_batches(sto
 
 
 def test_due_subscribers_at_100k_subscribers_answers_in_well_under_a_millisecond(store):
-    from bot.store import DueIndex
+    from bot.store.tinydb.store import DueIndex
     index = DueIndex(Subscriber(chat_id=i, next_due_at=float(i)) for i in range(100_000))
     started = time.perf_counter()
     for _ in range(100):

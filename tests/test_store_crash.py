@@ -22,7 +22,7 @@ import signal
 import time
 from pathlib import Path
 
-from bot.store import TinyStore
+from bot.store.tinydb.store import TinyStore
 from tests.helpers.store_writer import main_to_pipe, push
 
 ROUNDS = 12

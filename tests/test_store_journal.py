@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from bot.errors import StoreError
 from bot.models import Push, Subscriber
-from bot.store import TinyStore
-from bot.store_files import Compaction, open_table
+from bot.store.tinydb.store import TinyStore
+from bot.store.tinydb.files import Compaction, open_table
 
 
 def push(chat_id: int, **changes) -> Push:

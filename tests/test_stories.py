@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bot.models import Article, KeyPoint
-from bot.stories import group_stories, merge_points, same_event
+from bot.stories.group import group_stories, merge_points, same_event
 from tests.factories import make_article
 from tests.story_corpus import corpus, labelled_pairs, precision_recall
 

@@ -32,7 +32,7 @@ async def test_inline_query_without_matches_answers_an_empty_list(telegram_bot):
 
 
 async def test_inline_results_come_a_page_at_a_time_up_to_fifty_stories(telegram_bot):
-    from bot.catalog import Catalog
+    from bot.digest.catalog import Catalog
     from tests.factories import make_article
 
     articles = [make_article(f"lima-{n:02d}", title=f"Lima Group meeting number {n}",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from bot.store import TinyStore
-from bot.timing import next_due_at
+from bot.store.tinydb.store import TinyStore
+from bot.schedule.timing import next_due_at
 
 
 NOW = 1_786_000_000.0   # a fixed clock, so next_due_at is exact

@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bot.clean import clean_text
+from bot.extract.clean import clean_text
 from bot.errors import ThemeError
-from bot.theme_files import load_themes, themes_signature
-from bot.themes import BUILTIN_COMMANDS, match_themes, parse_theme, validate_themes
+from bot.library.theme_files import load_themes, themes_signature
+from bot.themes.match import BUILTIN_COMMANDS, match_themes, parse_theme, validate_themes
 from tests.factories import make_theme
 from tests.story_corpus import ROOT, themes
 

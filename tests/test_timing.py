@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 
 from bot.models import Subscriber
-from bot.timing import (
+from bot.schedule.timing import (
     NEVER,
     digest_key,
     is_quiet,

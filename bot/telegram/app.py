@@ -2,8 +2,8 @@
 
 `build_application(services)` returns a configured PTB Application (the real one
 for `digestbot run`, the same one over a console or test transport).
-`application_handlers(...)` is the one list of handlers; `bot.schedule.install_schedules`
-may add more (e.g. /push_now) — the fallback group steps aside for any CommandHandler.
+`application_handlers(...)` is the one list of handlers; `bot.telegram.jobs.install_schedules`
+adds the periodic jobs — the fallback group steps aside for any CommandHandler.
 """
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseHandler, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.schedule import install_schedules
 from bot.services import Services
-from bot.telegram.callbacks import callback_handlers
-from bot.telegram.fallback import FALLBACK_GROUP, fallback_handlers
-from bot.telegram.handlers import reader_handlers
-from bot.telegram.handlers_admin import admin_handlers
-from bot.telegram.handlers_subs import subscription_handlers
-from bot.telegram.inline import inline_handlers
-from bot.telegram.menu import command_menu
+from bot.telegram.handlers.callbacks import callback_handlers
+from bot.telegram.handlers.fallback import FALLBACK_GROUP, fallback_handlers
+from bot.telegram.handlers.reader import reader_handlers
+from bot.telegram.handlers.admin import admin_handlers
+from bot.telegram.handlers.subscribe import subscription_handlers
+from bot.telegram.handlers.inline import inline_handlers
+from bot.telegram.jobs import install_schedules
+from bot.telegram.menu import set_command_menu
 from bot.telegram.pages import PageCache
 from bot.telegram.replies import language_of, refresh_themes, say
 
@@ -60,15 +60,6 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     application.add_error_handler(log_error)
     install_schedules(application, services)
     return application
-
-
-async def set_command_menu(application: Application) -> None:
-    """Register the command menu in English (the default) and Spanish; failures are logged."""
-    for language, code in (("en", None), ("es", "es")):
-        try:
-            await application.bot.set_my_commands(command_menu(application, language), language_code=code)
-        except TelegramError as error:
-            logger.warning("setMyCommands (%s) failed: %s", language, error)
 
 
 async def ingest_in_background(application: Application) -> None:

@@ -6,7 +6,7 @@ from typing import Iterable, Sequence
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from bot.i18n import t
+from bot.digest.i18n import t
 from bot.models import Theme
 from bot.telegram.subscriptions import FREQUENCIES, LANGUAGE_NAMES, QUIET_HOURS, TIMES, TIMEZONES
 

@@ -3,13 +3,16 @@ registered handlers and the loaded themes, so a new handler or theme shows up by
 from __future__ import annotations
 
 import html
+import logging
 
 from telegram import BotCommand
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot.i18n import STRINGS, t
+from bot.digest.i18n import STRINGS, t
 from bot.telegram.replies import say
 
+logger = logging.getLogger(__name__)
 MAX_MENU = 100
 
 
@@ -74,3 +77,12 @@ def command_menu(application: Application, language: str) -> list[BotCommand]:
         about = theme.description.get(language) or theme.title_in(language)
         commands.append(BotCommand(theme.command, (about or theme.command)[:256]))
     return commands[:MAX_MENU]
+
+
+async def set_command_menu(application: Application) -> None:
+    """Register the command menu in English (the default) and Spanish; failures are logged."""
+    for language, code in (("en", None), ("es", "es")):
+        try:
+            await application.bot.set_my_commands(command_menu(application, language), language_code=code)
+        except TelegramError as error:
+            logger.warning("setMyCommands (%s) failed: %s", language, error)

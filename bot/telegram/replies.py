@@ -9,7 +9,7 @@ from typing import Any, Awaitable, Callable, Sequence
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import pick_language, t
+from bot.digest.i18n import pick_language, t
 from bot.services import Services
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]

@@ -40,9 +40,9 @@ def run_bot(settings: Settings) -> int:
 
 
 def _live_application(settings: Settings):
-    from bot.library import Library
+    from bot.library.library import Library
     from bot.services import Services
-    from bot.store import TinyStore
+    from bot.store.tinydb.store import TinyStore
     from bot.telegram.app import build_application
 
     store = TinyStore(settings.data_dir)
@@ -51,6 +51,6 @@ def _live_application(settings: Settings):
 
 def run_console(settings: Settings) -> int:
     """`digestbot chat`: the same handlers, on this terminal, with no token and no network."""
-    from bot.telegram.console import run_console as console
+    from bot.telegram.console.chat import run_console as console
 
     return console(settings)

@@ -1,7 +1,7 @@
 """Subscriber changes behind /subscribe, /unsubscribe and /settings: validate, update, save.
 
 Functions take and return frozen `Subscriber`s; `save` computes next_due_at
-with bot.timing so the scheduler sees the change at its next tick.
+with bot.schedule.timing so the scheduler sees the change at its next tick.
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import LANGUAGES, t
+from bot.digest.i18n import LANGUAGES, t
 from bot.models import Subscriber
 from bot.services import Services
-from bot.timing import reschedule
+from bot.schedule.timing import reschedule
 
 TIMEZONES = (
     "America/Lima", "America/Bogota", "America/Caracas", "America/Santiago",

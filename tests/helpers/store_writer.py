@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Callable
 
 from bot.models import Article, KeyPoint, Push, Subscriber
-from bot.store import TinyStore
-from bot.store_files import Compaction
+from bot.store.tinydb.store import TinyStore
+from bot.store.tinydb.files import Compaction
 
 FILLER = "The Lima Group met in Lima to discuss Venezuela. " * 20
 

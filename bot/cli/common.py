@@ -1,0 +1,69 @@
+"""Helpers shared by the `digestbot` subcommands: the store, the themes, output."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Iterator
+
+from bot.config import Settings
+from bot.errors import DigestError, UnknownItem
+from bot.models import Theme
+from bot.store.api import Store
+
+logger = logging.getLogger(__name__)
+
+
+class CliError(DigestError):
+    """A maintainer's mistake the CLI reports as one line; the message says what to do."""
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    """The TinyDB store in settings.data_dir, closed on the way out."""
+    from bot.store.tinydb.store import TinyStore
+
+    store = TinyStore(settings.data_dir)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def load_theme_list(settings: Settings) -> list[Theme]:
+    """The themes in digests/; problems are printed as warnings (`digestbot check` lists them all)."""
+    from bot.library.theme_files import load_themes
+
+    directory = Path(settings.digests_dir)
+    if not directory.is_dir():
+        raise CliError(f"digests directory not found: {directory} — set DIGESTS_DIR or pass --digests DIR")
+    themes, problems = load_themes(directory)
+    if problems:
+        print(f"warning: {len(problems)} problem(s) in {directory} — run `digestbot check`", file=sys.stderr)
+    return list(themes)
+
+
+def theme_by_command(themes: list[Theme], command: str) -> Theme:
+    """The theme whose command is `command` ("/lima_group" works too)."""
+    wanted = command.lstrip("/")
+    for theme in themes:
+        if theme.command == wanted:
+            return theme
+    raise UnknownItem(f"unknown theme {command!r} — run `digestbot check` or see digests/")
+
+
+def to_jsonable(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=to_jsonable))

@@ -1,0 +1,193 @@
+"""The due pass: which subscribers are due, their digests built and enqueued (no PTB).
+
+One periodic job, `send_due_digests`, asks the store for subscribers whose
+`next_due_at` has passed (an in-memory index) and, a chunk at a time in a worker
+thread, builds each one's digest, enqueues its parts as pushes and advances the
+subscriber — pushes first, then subscribers, so a crash in between re-runs the
+same slot with the same push ids (skipped by the store) and loses nothing.
+There is no APScheduler job per subscriber: thousands of those due in one minute
+would block the loop and be skipped as misfires.
+
+Instant subscribers get one message per ingest (a Library listener). The PTB side
+(the periodic job, /push_now, the sender task's lifetime) is `bot.telegram.jobs`.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+
+from bot.delivery.sender import Sender
+from bot.digest.compose import subscriber_digest
+from bot.digest.i18n import t
+from bot.models import Digest, Push, Subscriber
+from bot.digest.render import render_html
+from bot.services import Services
+from bot.schedule.timing import digest_key, next_due_at, plan_due, quiet_until
+
+logger = logging.getLogger(__name__)
+
+
+
+@dataclass
+class PassReport:
+    """What one due pass did."""
+
+    due: int = 0
+    digests: int = 0       # subscribers who got a digest (or a "no news" line)
+    empty: int = 0         # nothing new: nothing sent
+    skipped: int = 0       # missed beyond the grace window, or slot already served
+    pushes: int = 0        # messages enqueued (new ones; a re-run adds none)
+    failed: set[int] = field(default_factory=set)
+
+
+def make_pushes(subscriber: Subscriber, key: str, parts: list[str], now: float) -> list[Push]:
+    """The outbox records of one digest; ids are f"{chat_id}:{key}:{part}" so re-enqueueing is harmless."""
+    not_before = quiet_until(subscriber, now)
+    return [Push(id=f"{subscriber.chat_id}:{key}:{number}", chat_id=subscriber.chat_id, text=text,
+                 digest_key=key, part=number, thread_id=subscriber.thread_id, created_at=now,
+                 not_before=not_before if not_before > now else 0.0)
+            for number, text in enumerate(parts)]
+
+
+class DigestScheduler:
+    """Builds and enqueues subscriber digests; shared by the tick, /push_now and ingests."""
+
+    def __init__(self, services: Services, sender: Sender, chunk_size: int = 500):
+        self.services = services
+        self.sender = sender
+        self.chunk_size = chunk_size
+        self._lock = asyncio.Lock()
+        self._rendered: dict[tuple, list[str]] = {}   # one pass: same themes and history, same digest
+
+    def _digest_parts(self, catalog, subscriber: Subscriber, now: float) -> list[str]:
+        """The rendered digest; subscribers with the same themes, language and last digest share it."""
+        key = (subscriber.themes, subscriber.language, subscriber.last_digest_at, now, id(catalog))
+        parts = self._rendered.get(key)
+        if parts is None:
+            parts = self._rendered[key] = self._parts(subscriber_digest(catalog, subscriber, now), subscriber)
+        return parts
+
+    def _parts(self, digest: Digest | None, subscriber: Subscriber) -> list[str]:
+        if digest is not None:
+            return render_html(digest)
+        if self.services.settings.send_no_news:
+            return [html.escape(t("no_news", subscriber.language))]
+        return []
+
+    def _plan_one(self, catalog, subscriber: Subscriber, now: float, everyone: bool):
+        """(pushes, updated subscriber, outcome) for one subscriber."""
+        if subscriber.next_due_at <= now:
+            plan = plan_due(subscriber, now, self.services.settings.grace_hours * 3600.0)
+            if not plan.is_sendable:
+                return [], replace(subscriber, next_due_at=plan.next_due), "skipped"
+            key, next_due = digest_key(subscriber, plan.slot), plan.next_due
+        elif everyone:   # /push_now: what is new since their last digest, schedule unchanged
+            key, next_due = f"now-since-{subscriber.last_digest_at:.0f}", subscriber.next_due_at
+        else:
+            return [], subscriber, "skipped"
+        parts = self._digest_parts(catalog, subscriber, now)
+        updated = replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now), next_due_at=next_due)
+        return make_pushes(subscriber, key, parts, now), updated, ("digests" if parts else "empty")
+
+    def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
+        """In a worker thread: build the chunk's digests, enqueue them, then advance the subscribers."""
+        catalog = self.services.library.catalog
+        pushes: list[Push] = []
+        updated: list[Subscriber] = []
+        for subscriber in subscribers:
+            try:
+                new_pushes, advanced, outcome = self._plan_one(catalog, subscriber, now, everyone)
+            except Exception:
+                logger.error("digest for chat %s failed; retried next tick", subscriber.chat_id, exc_info=True)
+                report.failed.add(subscriber.chat_id)
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            pushes.extend(new_pushes)
+            if advanced is not subscriber:
+                updated.append(advanced)
+        report.due += len(subscribers)
+        report.pushes += self.services.store.enqueue_pushes(pushes) if pushes else 0
+        updated = self._still_current(updated, {s.chat_id: s for s in subscribers}, now)
+        if updated:
+            self.services.store.save_subscribers(updated)
+
+    def _still_current(self, updated: list[Subscriber], originals: dict[int, Subscriber],
+                       now: float) -> list[Subscriber]:
+        """Advanced subscribers, re-based on any change a handler saved meanwhile (never resurrecting one)."""
+        result = []
+        for advanced in updated:
+            current = self.services.store.get_subscriber(advanced.chat_id)
+            if current is None or not current.is_active:
+                continue
+            if current != originals[advanced.chat_id]:
+                next_due = advanced.next_due_at if _same_schedule(current, originals[advanced.chat_id]) \
+                    else next_due_at(current, now)
+                advanced = replace(current, last_digest_at=advanced.last_digest_at, next_due_at=next_due)
+            result.append(advanced)
+        return result
+
+    async def run_pass(self, everyone: bool = False) -> PassReport:
+        """Enqueue the digests of every due subscriber (every active one when `everyone`)."""
+        async with self._lock:
+            store, now, report = self.services.store, self.services.clock(), PassReport()
+            if everyone:
+                subscribers = await asyncio.to_thread(store.all_subscribers)
+                chunks = [subscribers[i:i + self.chunk_size] for i in range(0, len(subscribers), self.chunk_size)]
+            while True:
+                if everyone:
+                    chunk = chunks.pop(0) if chunks else []
+                else:
+                    due = await asyncio.to_thread(store.due_subscribers, now, self.chunk_size + len(report.failed))
+                    chunk = [s for s in due if s.chat_id not in report.failed]
+                if not chunk:
+                    break
+                await asyncio.to_thread(self.process_chunk, chunk, now, everyone, report)
+                self.sender.wake()
+                await asyncio.sleep(0)
+            self._rendered.clear()
+            if report.due:
+                logger.info("due pass: %d due, %d digests, %d empty, %d skipped, %d pushes, %d failed",
+                            report.due, report.digests, report.empty, report.skipped, report.pushes,
+                            len(report.failed))
+            return report
+
+    def enqueue_instant(self, ingest_report, catalog) -> int:
+        """Library listener (any thread): new stories go to instant subscribers, one message per ingest."""
+        if not ingest_report.new_ids:
+            return 0
+        store, now = self.services.store, self.services.clock()
+        pushes: list[Push] = []
+        updated: list[Subscriber] = []
+        for subscriber in store.all_subscribers():
+            if subscriber.frequency != "instant":
+                continue
+            digest = subscriber_digest(catalog, subscriber, now)
+            if digest is None:
+                continue
+            ids = ",".join(sorted(story.id for story in digest.stories))
+            key = "instant-" + hashlib.sha1(ids.encode()).hexdigest()[:12]
+            pushes.extend(make_pushes(subscriber, key, render_html(digest), now))
+            updated.append(replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now)))
+        added = store.enqueue_pushes(pushes) if pushes else 0
+        if updated:
+            store.save_subscribers(updated)
+            logger.info("instant: %d subscribers, %d new pushes", len(updated), added)
+        self.sender.wake_threadsafe()
+        return added
+
+
+def covered_until(catalog, subscriber: Subscriber, now: float) -> float:
+    """The subscriber's new last_digest_at: what this catalog holds, not the clock.
+
+    Setting it to `now` would lose the stories of an ingest that started before the
+    pass and finished after it (first seen before `now`, missing from this catalog).
+    """
+    return max(subscriber.last_digest_at, min(now, catalog.watermark))
+
+
+def _same_schedule(a: Subscriber, b: Subscriber) -> bool:
+    fields = ("timezone", "time_of_day", "frequency", "weekday", "quiet_start", "quiet_end")
+    return all(getattr(a, name) == getattr(b, name) for name in fields)

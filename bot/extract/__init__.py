@@ -1,0 +1,1 @@
+"""Extraction: page text or HTML → clean body and metadata (headline, date, outlet, url, language). Pure."""

@@ -1,0 +1,288 @@
+"""Raw article text -> clean body and metadata (pure: no files, no environment).
+
+The pipeline, in order: header lines and the " date 2021-08-05" stamp; lines with
+markdown stripped and hard wraps rejoined; metadata read from the top of the page;
+every line classified (curated patterns in `clean_patterns`, the caller's
+`boilerplate` lines, justext-style link and stop-word density, captions, headings,
+trailers after "You may also like" and event adverts); embedded tweets cut;
+passages in another language set aside; the title chosen last.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.extract import patterns as pat
+from bot.extract.meta import (DATE_STAMP, author_of_line, date_of_line, detect_language,
+                            language_counts, outlet_of, parse_header, passage_language,
+                            url_of_line)
+from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
+from bot.models import CleanText
+from bot.nlp import PunktTokenizer, language_code
+
+__all__ = ["MIN_BODY_WORDS", "body_problem", "clean_text", "detect_language", "outlet_of",
+           "repeated_lines"]
+
+logger = logging.getLogger(__name__)
+
+MIN_BODY_WORDS = 60
+TITLE_CHARS = 90
+TOP_LINES = 12                      # metadata is looked for in this many lines at the top
+TERMINAL_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+@dataclass
+class _Line:
+    """One paragraph of the page: as written (for link density) and as plain text."""
+
+    original: str
+    text: str
+    is_heading: bool = False
+
+
+@dataclass
+class _Page:
+    lines: list[_Line]
+    removed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+
+def normalize_line(line: str) -> str:
+    """A line as compared across articles: stripped, whitespace collapsed."""
+    return " ".join(line.translate(INVISIBLE).split())
+
+
+def strip_markdown(line: str) -> str:
+    """Markdown link, emphasis, escape and heading syntax removed; link text kept."""
+    text = pat.MD_HEADING.sub("", line)
+    text = pat.MD_ESCAPE.sub(r"\1", pat.MD_ESCAPE.sub(r"\1", text))
+    for _ in range(3):
+        text = pat.MD_LINK.sub(r"\1", text)
+    text = pat.MD_BOLD.sub(r"\2", text)
+    text = pat.MD_EMPH.sub(r"\1", text)
+    return normalize_line(EMOJI.sub("", text))
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(TERMINAL_END.search(text))
+
+
+def _continues(previous: str, following: str) -> bool:
+    """True when `following` is the rest of a paragraph that a hard wrap broke after `previous`."""
+    if not previous or not following or _ends_sentence(previous) or pat.BULLET.match(following):
+        return False
+    if any(p.search(following) for p in pat.LINE_PATTERNS + pat.SHORT_LINE_PATTERNS):
+        return False
+    last_word = previous.split()[-1].lower()
+    return following[0].islower() or last_word in pat.CONTINUATION_WORDS
+
+
+def _read_lines(raw_lines: list[str]) -> list[_Line]:
+    """Non-empty lines as paragraphs, with hard-wrapped paragraphs rejoined."""
+    lines: list[_Line] = []
+    for raw_line in raw_lines:
+        original = normalize_line(raw_line)
+        text = strip_markdown(original)
+        if not text:
+            continue
+        if lines and not lines[-1].is_heading and _continues(lines[-1].text, text):
+            lines[-1] = _Line(f"{lines[-1].original} {original}", f"{lines[-1].text} {text}")
+        else:
+            lines.append(_Line(original, text, bool(pat.MD_HEADING.match(original))))
+    return lines
+
+
+def _link_density(line: _Line) -> float:
+    linked = sum(len(m.group(1)) for m in pat.MD_LINK.finditer(line.original))
+    return linked / max(len(line.text), 1)
+
+
+def _stop_density(text: str) -> float:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    counts = language_counts(text)
+    common = sum(word in {"the", "of", "de", "a", "no"} for word in words)
+    return (counts["en"] + counts["es"] + common) / max(len(words), 1)
+
+
+def _is_heading(text: str) -> bool:
+    """A short line without sentence punctuation: a subhead, kicker, menu item or credit."""
+    return len(text.split()) <= pat.SHORT_LINE_WORDS and not _ends_sentence(text)
+
+
+def _is_furniture(line: _Line, boilerplate: frozenset[str]) -> bool:
+    """True when the whole line is page furniture rather than article text."""
+    text = line.text
+    words = text.split()
+    if normalize_line(line.original) in boilerplate or text in boilerplate:
+        return True
+    if pat.SEPARATOR.match(text) or any(p.search(text) for p in pat.LINE_PATTERNS):
+        return True
+    if len(words) <= pat.SHORT_LINE_WORDS and any(p.search(text) for p in pat.SHORT_LINE_PATTERNS):
+        return True
+    letters = re.sub(r"[^\w]|\d|_", "", text)
+    if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:
+        return True                                  # ALL-CAPS menus, promos, subheads
+    if _link_density(line) >= 0.5:
+        return True
+    return len(words) >= 10 and not _ends_sentence(text) and _stop_density(text) < 0.12
+
+
+def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
+    """Drop furniture lines, everything after a trailer marker, and event adverts."""
+    kept: list[_Line] = []
+    content_words = 0
+    in_event = False
+    for index, line in enumerate(page.lines):
+        text = line.text
+        if content_words >= 40 and any(p.search(text) for p in pat.TERMINAL_PATTERNS):
+            page.removed.extend(rest.text for rest in page.lines[index:])
+            break
+        if any(p.search(text) for p in pat.EVENT_PATTERNS):
+            in_event = True
+        elif in_event and len(text.split()) >= 15 and _ends_sentence(text) and not line.is_heading:
+            in_event = False
+        is_top_list = content_words < 40 and pat.BULLET.match(text) and len(text.split()) <= 24
+        if in_event or is_top_list or _is_furniture(line, boilerplate) or _is_caption(text):
+            page.removed.append(text)
+            continue
+        kept.append(line)
+        content_words += len(text.split())
+    page.lines = kept
+
+
+def _is_caption(text: str) -> bool:
+    return bool(re.search(r"\((?:AP|AFP|EFE|Reuters)\s+Photo/[^)]*\)\s*$", text, re.I)
+                or re.match(r"^(?:Getty Images|Foto:|Photo:)", text))
+
+
+def _drop_metadata_lines(page: _Page, title: str) -> None:
+    """Drop datelines, bylines, repeats of the title and headings from the body."""
+    key = title_key(title)
+    kept = []
+    for position, line in enumerate(page.lines):
+        text = line.text
+        is_meta = position < TOP_LINES and (date_of_line(text) and len(text.split()) <= 10
+                                            or author_of_line(text))
+        if is_meta or (key and title_key(text) == key) or _is_heading(text) or line.is_heading:
+            page.removed.append(text)
+        else:
+            kept.append(line)
+    page.lines = kept
+
+
+def _cut_tweets(page: _Page, language: str) -> None:
+    """Remove embedded tweets (text and "pic.twitter.com/… July 30, 2021" trailer)."""
+    kept = []
+    for line in page.lines:
+        text = line.text
+        if not pat.HAS_TWEET.search(text):
+            kept.append(line)
+            continue
+        trailer = pat.TWEET_TRAILER.search(text) or re.search(r"(?:https?://t\.co/|pic\.twitter\.com/).*$", text)
+        before = text[:trailer.start()] if trailer else text
+        starts = [m.start() for m in re.finditer(r"(?:^|(?<=[.!?\"”] ))[#@]\w", before)]
+        cut = starts[-1] if starts else 0
+        tweet, rest = before[cut:].strip(), before[:cut].strip()
+        if passage_language(tweet) not in ("", language):
+            page.foreign.append(tweet)
+            page.removed.append(text[len(before):].strip())
+        else:
+            page.removed.append(text[cut:].strip())
+        if rest:
+            kept.append(_Line(rest, rest))
+    page.lines = kept
+
+
+def _set_aside_foreign(page: _Page, language: str) -> None:
+    kept = []
+    for line in page.lines:
+        if passage_language(line.text) not in ("", language):
+            page.foreign.append(line.text)
+        else:
+            kept.append(line)
+    page.lines = kept
+
+
+def _tidy(text: str, removed: list[str]) -> str:
+    """Inline credits, datelines and run-in ALL-CAPS subheads out; missing spaces after periods in."""
+    for pattern in (pat.INLINE_CREDITS, pat.DATELINE, pat.INLINE_CAPS_SUBHEAD):
+        for match in pattern.finditer(text):
+            removed.append(match.group(0).strip())
+        text = pattern.sub(" " if pattern is pat.INLINE_CAPS_SUBHEAD else "", text)
+    text = re.sub(r"(?<=[a-záéíóúñ\"”»)][.!?])(?=[\"“«¿¡]?[A-ZÁÉÍÓÚÑ][a-záéíóúñ])", " ", text)
+    return normalize_line(EMOJI.sub("", text))
+
+
+def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozenset()) -> CleanText:
+    """Clean a raw article: metadata from the top of the page, body without boilerplate."""
+    raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
+    fields, used = parse_header(raw_lines)
+    raw_lines = raw_lines[used:]
+    stamp = ""
+    first = next((i for i, line in enumerate(raw_lines) if line.strip()), None)
+    if first is not None and (match := DATE_STAMP.match(raw_lines[first])):
+        stamp = match.group(1)
+        raw_lines[first] = raw_lines[first][match.end():]
+    page = _Page(_read_lines(raw_lines))
+    texts = [line.text for line in page.lines]
+    published = fields.get("date") or stamp or find_date(texts)
+    author = fields.get("author") or next((a for a in map(author_of_line, texts[:TOP_LINES]) if a), "")
+    url = fields.get("url") or find_url(texts)
+    title = fields.get("title") or choose_title(texts, [line.is_heading for line in page.lines])
+    _classify(page, frozenset(normalize_line(line) for line in boilerplate))
+    _drop_metadata_lines(page, title)
+    language = _header_language(fields) or detect_language(" ".join(l.text for l in page.lines))
+    _cut_tweets(page, language)
+    _set_aside_foreign(page, language)
+    paragraphs = [p for p in (_tidy(line.text, page.removed) for line in page.lines) if p]
+    body = "\n\n".join(paragraphs)
+    title = title or title_from_url(url) or _first_sentence(body, language)
+    logger.debug("cleaned %s: %d paragraphs, %d lines removed", path or "text", len(paragraphs), len(page.removed))
+    return CleanText(title=title, body=body, language=language, published=published,
+                     outlet=outlet_of(raw), author=author, url=url,
+                     foreign_passages=tuple(page.foreign), removed=tuple(r for r in page.removed if r))
+
+
+def _header_language(fields: dict[str, str]) -> str:
+    try:
+        return language_code(fields.get("language", "")) if fields.get("language") else ""
+    except ValueError:
+        return ""
+
+
+def _first_sentence(body: str, language: str) -> str:
+    """The body's first sentence, cut at a word boundary near TITLE_CHARS."""
+    first = body.split("\n\n", 1)[0]
+    sentences = PunktTokenizer(language).to_sentences(first) if first else ()
+    sentence = sentences[0] if sentences else first
+    if len(sentence) <= TITLE_CHARS:
+        return sentence.rstrip(".")
+    return sentence[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def repeated_lines(texts: Sequence[str], min_count: int = 3) -> frozenset[str]:
+    """Normalized lines that occur in at least `min_count` of `texts` (one outlet's articles).
+
+    Lines are compared stripped and whitespace-collapsed; each text counts a line
+    once; lines shorter than two words or eight characters are ignored (too generic).
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        lines = {normalize_line(line) for line in text.splitlines()}
+        counts.update(line for line in lines if len(line) >= 8 and len(line.split()) >= 2)
+    return frozenset(line for line, count in counts.items() if count >= max(min_count, 1))
+
+
+def body_problem(clean: CleanText) -> str | None:
+    """Why a clean body cannot be summarized (one sentence), or None when it can."""
+    words = len(clean.body.split())
+    if words == 0:
+        return "no article text left after removing boilerplate"
+    if words < MIN_BODY_WORDS:
+        return f"clean body too short to summarize ({words} words, need {MIN_BODY_WORDS})"
+    return None

@@ -1,0 +1,159 @@
+"""Clean article -> 3-5 key points: whole sentences, verbatim, in article order.
+
+How a point is chosen (weights in `keypoints_rank.RankOptions`):
+
+1. candidates: whole sentences of the body, minus page furniture (bylines,
+   captions, "Watch … »", "READ:", social and advert lines), fragments and
+   subheadings; a leading dateline ("Lima, Peru (CNN) -- ") is dropped, which
+   leaves an exact substring of the body; Punkt splits after a title or an
+   initial ("the Rev. | Federico Lombardi") are joined again;
+2. score = centrality (PacSum directed tf-idf centrality) + lead prior
+   - length penalty (long sentences cost reading time and ROUGE precision);
+3. greedy MMR: the best remaining sentence, minus its similarity to the points
+   already chosen (tf-idf cosine, and the share of its content bigrams they
+   already hold), that still fits the word budget (n x point_words words, never
+   fewer than three points when the article has them); near-duplicates are
+   never taken; a 4th or 5th point must score at least `extra_min`;
+4. the chosen points are returned in article order.
+
+Pure: no I/O; caches (stemmers, stop words, Punkt models) are built lazily per
+process, so the functions can run in a ProcessPoolExecutor.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from bot.keypoints.rank import (
+    DEFAULT_OPTIONS, RankOptions, content_bigrams, directed_centrality, lead_prior, length_penalty,
+    length_ramp, similarity_matrix,
+)
+from bot.keypoints.sentences import Sentence, leans_on_context, opens_with_quote, split_candidates
+from bot.models import KeyPoint
+from bot.nlp import language_code
+
+logger = logging.getLogger(__name__)
+
+MIN_POINTS = 3
+MAX_POINTS = 5
+NEAR_DUPLICATE = 0.6      # cosine at which two sentences say the same thing
+
+
+def extract_key_points(body: str, language: str, n: int = 4,
+                       options: RankOptions = DEFAULT_OPTIONS) -> tuple[KeyPoint, ...]:
+    """3-5 key points of a clean body (paragraphs separated by blank lines)."""
+    code = language_code(language)
+    n = max(MIN_POINTS, min(MAX_POINTS, n))
+    split = split_candidates(body, code)
+    sentences = split.candidates
+    if not sentences:
+        return ()
+    texts = [s.text for s in sentences]
+    sim = similarity_matrix(texts, code)
+    centrality = directed_centrality(sim, options, length_ramp(split.total, options, options.direct_mid))
+    base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, split.total, options)
+            - length_penalty(s.words, options) - style_penalty(s.text, options)
+            for k, s in enumerate(sentences)]
+    redundancy = _Redundancy(sim, content_bigrams(texts, code), options)
+    chosen = _select(sentences, redundancy, base, n, options.point_words * n, options)
+    return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
+                 for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
+
+
+def key_points(text: str, language: str, n: int) -> list[str]:
+    """The eval callable: raw article text in, at most 5 verbatim sentences out."""
+    body = _clean_body(text)
+    return [point.text for point in extract_key_points(body, language, n)][:MAX_POINTS]
+
+
+def _clean_body(text: str) -> str:
+    try:
+        from bot.extract.clean import clean_text
+    except ImportError:          # bot.extract.clean not written yet: the raw text is the body
+        return text
+    return clean_text(text).body
+
+
+def style_penalty(text: str, options: RankOptions) -> float:
+    """Cost of a point that needs its context: 'But he …', or a bare quotation."""
+    return (options.dangling * leans_on_context(text)) + (options.quote * opens_with_quote(text))
+
+
+class _Redundancy:
+    """MMR redundancy of a sentence against the chosen points: cosine and bigram overlap."""
+
+    def __init__(self, sim: np.ndarray, bigrams: list[frozenset], options: RankOptions):
+        self.sim, self.bigrams, self.options = sim, bigrams, options
+        self.covered: set = set()
+
+    def overlap(self, k: int, chosen: list[tuple[int, float]]) -> float:
+        return max((self.sim[k, j] for j, _ in chosen), default=0.0)
+
+    def penalty(self, k: int, overlap: float) -> float:
+        pairs = self.bigrams[k]
+        share = len(pairs & self.covered) / len(pairs) if pairs else 0.0
+        return self.options.redundancy * overlap + self.options.bigram_redundancy * share
+
+    def take(self, k: int) -> None:
+        self.covered |= self.bigrams[k]
+
+
+def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float], n: int,
+            budget: float, options: RankOptions) -> list[tuple[int, float]]:
+    """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs.
+
+    The budget may stop the list after the third point, never before: while fewer
+    than three are chosen, a sentence fits if the shortest sentences left could
+    still complete three points within max(budget, three shortest sentences)
+    (counted conservatively: the reserve may include the sentence itself).
+    Sentences at `options.duplicate` similarity to a chosen point are skipped;
+    only to reach three points is that relaxed, up to NEAR_DUPLICATE. Past three
+    points, the list ends when the best value left is below `options.extra_min`.
+    """
+    chosen: list[tuple[int, float]] = []
+    used = 0
+    remaining = set(range(len(sentences)))
+    floor = max(budget, sum(sorted(s.words for s in sentences)[:MIN_POINTS]))
+    while len(chosen) < n and remaining:
+        missing = max(0, MIN_POINTS - len(chosen) - 1)
+        reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
+        limit = (floor if len(chosen) < MIN_POINTS else budget) - used - reserve
+        fits = [k for k in remaining if sentences[k].words <= limit]
+        pick = _best(fits, chosen, redundancy, base, options.duplicate)
+        if pick is None and len(chosen) < MIN_POINTS:
+            pick = _best(fits, chosen, redundancy, base, NEAR_DUPLICATE)
+        if pick is None or (len(chosen) >= MIN_POINTS and base[pick[0]] - pick[1] < options.extra_min):
+            break
+        chosen.append(pick)
+        used += sentences[pick[0]].words
+        remaining.discard(pick[0])
+        redundancy.take(pick[0])
+    return chosen
+
+
+def _best(fits: list[int], chosen: list[tuple[int, float]], redundancy: _Redundancy, base: list[float],
+          duplicate: float) -> tuple[int, float] | None:
+    """The fitting sentence with the best score minus redundancy, or None."""
+    best: tuple[int, float] | None = None
+    best_value = -np.inf
+    for k in sorted(fits):
+        overlap = redundancy.overlap(k, chosen)
+        if overlap >= duplicate:
+            continue
+        penalty = redundancy.penalty(k, overlap)
+        if base[k] - penalty > best_value:
+            best, best_value = (k, penalty), base[k] - penalty
+    return best
+
+
+def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int,
+               options: RankOptions) -> KeyPoint:
+    central = options.centrality * float(centrality)
+    position = options.position * lead_prior(sentence.index, total, options)
+    length = length_penalty(sentence.words, options) + style_penalty(sentence.text, options)
+    score = central + position - length - penalty
+    why = (f"centrality {central:.2f} + position {position:.2f} "
+           f"(sentence {sentence.index + 1} of {total}) − redundancy {penalty:.2f} "
+           f"− length/style {length:.2f}; length {sentence.words} words")
+    return KeyPoint(text=sentence.text, score=round(score, 4), why=why)

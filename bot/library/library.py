@@ -1,0 +1,103 @@
+"""The run-time holder of the current themes and Catalog, shared by the bot and the CLI.
+
+`catalog` and `themes` are plain attribute reads (the objects are immutable and
+swapped whole), so handlers on the event loop never wait. `ingest_and_rebuild`
+is blocking: run it in a thread (`await asyncio.to_thread(library.ingest_and_rebuild)`).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from typing import Callable
+
+from bot.digest.catalog import Catalog
+from bot.config import Settings
+from bot.library.ingest import THEMES_META_KEY, run_ingest, themes_fingerprint
+from bot.models import Article, IngestReport, Theme
+from bot.store.api import Store
+from bot.library.theme_files import load_themes, themes_signature
+from bot.themes.match import match_themes
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[IngestReport, Catalog], object]
+
+
+class Library:
+    """Themes from digests/, articles from the store, and the Catalog built from both."""
+
+    def __init__(self, settings: Settings, store: Store):
+        self.settings = settings
+        self.store = store
+        self._ingest_lock = threading.Lock()     # two ingests never overlap
+        self._swap_lock = threading.RLock()      # themes and catalog change together
+        self._listeners: list[Listener] = []
+        self.problems: list[str] = []
+        self.themes: list[Theme] = []
+        self.catalog: Catalog = Catalog.build([], [])
+        self._signature: tuple = ()
+        with self._swap_lock:
+            self._load_themes()
+            self._rebuild()
+
+    def add_listener(self, fn: Listener) -> None:
+        """Call `fn(report, catalog)` after every ingest (in the ingest's thread)."""
+        self._listeners.append(fn)
+
+    def themes_changed(self) -> bool:
+        """Whether a theme file was added, changed or removed since the last load (cheap)."""
+        return themes_signature(self.settings.digests_dir) != self._signature
+
+    def refresh_themes_if_changed(self) -> bool:
+        """Reload digests/ when a theme file was added, changed or removed; True when it did.
+
+        Unchanged, this is one directory listing and a stat per file.
+        """
+        if not self.themes_changed():
+            return False
+        with self._swap_lock:
+            if not self.themes_changed():
+                return False
+            self._load_themes()
+            self._rebuild()
+        return True
+
+    def ingest_and_rebuild(self) -> IngestReport:
+        """Ingest seeds/, swap in the new catalog, then tell the listeners. Blocking."""
+        with self._ingest_lock:
+            self.refresh_themes_if_changed()
+            report = run_ingest(self.store, self.settings.seeds_dir, self.themes,
+                                max_bytes=self.settings.max_seed_bytes)
+            with self._swap_lock:
+                self._rebuild()
+                catalog = self.catalog
+            for listener in list(self._listeners):
+                try:
+                    listener(report, catalog)
+                except Exception:   # one failing listener must not hide the report from the others
+                    logger.exception("ingest listener %s failed", getattr(listener, "__qualname__", listener))
+            return report
+
+    def _load_themes(self) -> None:
+        self._signature = themes_signature(self.settings.digests_dir)
+        themes, problems = load_themes(self.settings.digests_dir)
+        self.problems = problems
+        self.themes = themes
+        for problem in problems:
+            logger.warning("theme file problem: %s", problem)
+
+    def _rebuild(self) -> None:
+        """A new catalog from the store's live articles, matched against the current themes."""
+        themes = self.themes
+        articles = self.store.all_articles()
+        if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(themes):
+            articles = rematch_themes(articles, themes)    # in memory; the next ingest stores it
+        self.catalog = Catalog.build(articles, themes)
+        logger.info("catalog: %d articles, %d stories, %d themes",
+                    self.catalog.article_count, len(self.catalog.stories), len(themes))
+
+
+def rematch_themes(articles: list[Article], themes: list[Theme]) -> list[Article]:
+    """The articles with their themes matched again (a new or changed theme file)."""
+    return [replace(a, themes=match_themes(a.title, a.body, themes)) for a in articles]

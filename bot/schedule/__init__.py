@@ -1,0 +1,1 @@
+"""Schedule: when a subscriber is due, per-chat queues and Telegram's rate-limit windows. Pure."""

@@ -1,0 +1,1 @@
+"""Sources (adapter): where articles come from: the seeds folder (and, beside it, live feeds)."""

@@ -1,0 +1,265 @@
+"""Crash-safe, memory-cached JSON files for TinyDB: the storage layer under `TinyStore`.
+
+Each table file (`subscribers.json`) is the table's home; beside it, an append-only
+journal (`subscribers.journal`, see `bot.store.tinydb.journal`) holds the writes since the
+file was last rewritten. Both are read once, at open (the journal replayed over the
+file); reads are served from memory after that. An acknowledged write appends the
+changed and removed records to the journal as one line and fsyncs it: O(changed
+records), not O(table). The table file is rewritten (compaction) when the journal
+holds more than max(COMPACT_MIN_RECORDS, COMPACT_RATIO x table) records, when the
+file does not exist yet, and on close: a temporary file in the same directory,
+flushed and fsynced, replaces the old file with `os.replace`, the directory is
+fsynced, and only then is the journal emptied. A crash at any moment leaves the old
+file or the new one, never a torn one, and a journal that replays onto either.
+Records are serialized one by one and their JSON is cached by identity, so a
+compaction re-serializes only records written since the last one (callers replace
+records, never mutate them in place).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from bot.errors import StoreError
+from bot.store.tinydb.journal import Journal, encode_entry, encode_record, fsync_directory
+
+logger = logging.getLogger(__name__)
+
+_TEMP_SUFFIX = ".tmp"
+Tables = dict[str, dict[str, Any]]
+
+
+def remove_stale_temp_files(data_dir: Path) -> int:
+    """Delete temporary files left by a writer that died mid-write; returns how many."""
+    removed = 0
+    for path in data_dir.glob(f".*{_TEMP_SUFFIX}"):
+        parts = path.name.split(".")   # ["", "articles", "json", "<pid>", "<token>", "tmp"]
+        pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else 0
+        if pid and _is_alive(pid):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    if removed:
+        logger.info("removed %d stale temporary files", removed)
+    return removed
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    """Write text to `path` so that a crash leaves the old or the new content, whole."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        fsync_directory(path.parent)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}; check free space and permissions") from exc
+
+
+def read_json_file(path: Path) -> Tables | None:
+    """The tables in `path`, None if it does not exist; StoreError naming the file otherwise."""
+    advice = "restore it from a backup, or move it away to start that table empty"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"cannot read {path}: {exc}; {advice}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(f"{path} is not valid JSON ({exc}); {advice}") from None
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise StoreError(f"{path} is not a TinyDB file (expected an object of tables); {advice}")
+    for table in data.values():
+        if not all(isinstance(doc, dict) for doc in table.values()):
+            raise StoreError(f"{path} holds a record that is not an object; {advice}")
+    return data
+
+
+@dataclass(frozen=True)
+class Compaction:
+    """When a table file is rewritten: its journal holds more than max(min_records, ratio x table) records."""
+
+    min_records: int = 1000
+    ratio: float = 0.25
+
+    def is_due(self, journal_records: int, table_records: int) -> bool:
+        return journal_records > max(self.min_records, self.ratio * table_records)
+
+
+Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
+
+
+class JournaledStorage(Storage):
+    """A TinyDB Storage: one JSON file and its journal, read once, written durably (see the module doc)."""
+
+    def __init__(self, path: str | Path, compaction: Compaction = Compaction()):
+        self.path = Path(path)
+        self.compaction = compaction
+        self._data: Tables | None = read_json_file(self.path)
+        self._has_file = self._data is not None
+        self._fragments: dict[str, dict[str, tuple[Any, str]]] = {}   # key -> (doc, its JSON), by table
+        self._journal = Journal(self.path)
+        for changes in self._journal.replay():
+            self._apply_in_memory(changes)
+        self.writes = 0        # acknowledged writes (journal appends) since the file was opened
+        self.compactions = 0   # table file rewrites since it was opened
+
+    def read(self) -> Tables | None:
+        # A shallow copy: TinyDB replaces the table it updates in the returned dict.
+        return None if self._data is None else dict(self._data)
+
+    def write(self, data: Tables) -> None:
+        """TinyDB's whole-database write (drop_tables, ...): journals what differs from the current state."""
+        current = self._data or {}
+        self.commit({name: _diff(current.get(name, {}), data.get(name, {})) for name in {**current, **data}})
+
+    def commit(self, changes: Changes) -> None:
+        """Apply table -> (upserts, removals) as ONE durable write: a journal append, then memory."""
+        tables = self._data or {}
+        batch = {}
+        for name, (upserts, removals) in changes.items():
+            table = tables.get(name, {})
+            removals = [key for key in dict.fromkeys(removals) if key in table and key not in upserts]
+            if upserts or removals:
+                batch[name] = (dict(upserts), removals)
+        if not batch:
+            return
+        members = {name: {key: encode_record(key, doc) for key, doc in upserts.items()}
+                   for name, (upserts, _) in batch.items()}
+        self._journal.append(encode_entry({name: (members[name].values(), removals)
+                                           for name, (_, removals) in batch.items()}),
+                             sum(len(upserts) + len(removals) for upserts, removals in batch.values()))
+        self._apply_in_memory(batch)
+        for name, (upserts, removals) in batch.items():
+            cache = self._fragments.setdefault(name, {})
+            for key in removals:
+                cache.pop(key, None)
+            cache.update((key, (doc, members[name][key])) for key, doc in upserts.items())
+        self.writes += 1
+        table_records = sum(len(table) for table in (self._data or {}).values())
+        if not self._has_file or self.compaction.is_due(self._journal.records, table_records):
+            self._compact_or_warn()
+
+    def compact(self) -> None:
+        """Rewrite the table file with the whole state, then empty the journal."""
+        fragments = {name: self._table_fragments(name, table) for name, table in (self._data or {}).items()}
+        write_atomically(self.path, _chunks(fragments))
+        self._fragments = fragments
+        self._has_file = True
+        self._journal.clear()
+        self.compactions += 1
+
+    def close(self) -> None:
+        if self._journal.records or (self._data is not None and not self._has_file):
+            self._compact_or_warn()
+        self._journal.close()
+        self._fragments = {}
+
+    def _compact_or_warn(self) -> None:
+        try:
+            self.compact()
+        except StoreError:   # every write is safe in the journal; the next write or close tries again
+            logger.warning("compacting %s failed; its journal keeps every write", self.path.name, exc_info=True)
+
+    def _apply_in_memory(self, changes: Changes) -> None:
+        if self._data is None:
+            self._data = {}
+        for name, (upserts, removals) in changes.items():
+            table = self._data.setdefault(name, {})
+            for key in removals:
+                table.pop(key, None)
+            table.update(upserts)
+
+    def _table_fragments(self, name: str, table: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
+        cached = self._fragments.get(name, {})
+        out: dict[str, tuple[Any, str]] = {}
+        for key, doc in table.items():
+            hit = cached.get(key)
+            out[key] = hit if hit is not None and hit[0] is doc else (doc, encode_record(key, doc))
+        return out
+
+
+def _chunks(fragments: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Iterable[str]:
+    yield "{"
+    for index, (name, table) in enumerate(fragments.items()):
+        yield f'{", " if index else ""}{json.dumps(name)}: {{'
+        yield ",\n".join(fragment for _, fragment in table.values())
+        yield "}"
+    yield "}\n"
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(upserts, removals) that turn `old` into `new`."""
+    return ({key: doc for key, doc in new.items() if old.get(key) is not doc and old.get(key) != doc},
+            [key for key in old if key not in new])
+
+
+class KeyedTable(Table):
+    """A TinyDB table whose document ids are our own string keys, written in batches."""
+
+    document_id_class = str
+
+    def _update_table(self, updater: Callable[[dict], None]) -> None:
+        """TinyDB's own methods (update, remove, ...): one write of the records they changed."""
+        current = self._read_table()
+        table = {key: dict(doc) for key, doc in current.items()}   # TinyDB's update mutates documents in place
+        updater(table)
+        self.apply(*_diff(current, table))
+
+    def apply(self, upserts: Mapping[str, dict] | None = None, removals: Iterable[str] = ()) -> None:
+        """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)."""
+        self._storage.commit({self.name: (upserts or {}, removals)})
+        self.clear_cache()
+
+    def docs(self) -> Mapping[str, dict]:
+        """Every document by key, live (later writes show in it): read-only, never mutate."""
+        return self._read_table()
+
+
+class KeyedDB(TinyDB):
+    table_class = KeyedTable
+
+
+def open_table(path: Path, name: str, compaction: Compaction = Compaction()) -> tuple[KeyedDB, KeyedTable]:
+    """Open (or prepare) one JSON file, and its journal, holding one table called `name`."""
+    db = KeyedDB(path, storage=JournaledStorage, compaction=compaction)
+    return db, db.table(name, cache_size=0)
+
+
+def decode_all(path: Path, docs: Mapping[str, dict], decode: Callable[[dict], Any], kind: str) -> dict[str, Any]:
+    """Decode every stored document, naming the file and record when one is malformed."""
+    out: dict[str, Any] = {}
+    for key, doc in docs.items():
+        try:
+            out[key] = decode(doc)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise StoreError(
+                f"{path}: record {key!r} is not a valid {kind} ({exc}); "
+                "restore the file from a backup or delete that record"
+            ) from exc
+    return out

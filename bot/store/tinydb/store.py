@@ -1,0 +1,258 @@
+"""`TinyStore`: the bot's state in TinyDB, one crash-safe JSON file per table.
+
+Files under data_dir: articles.json, subscribers.json, meta.json, and the outbox's
+outbox.json, push_texts.json, deliveries.json (see `bot.store.tinydb.outbox`), each with its
+append-only journal (`articles.journal`, ...; see `bot.store.tinydb.files`). Every file is
+read once at open; reads come from memory; every write method does one journal
+append (one fsync) per file it touches, of the records it changed, and is durable
+when it returns. One lock serialises all methods, so
+the asyncio thread and an ingest worker thread can share a store.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import time
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from bot.errors import StoreError
+from bot.models import Article, Push, Subscriber
+from bot.store.api import SCHEMA_VERSION
+from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
+from bot.store.tinydb.files import Compaction, decode_all, open_table, remove_stale_temp_files
+from bot.store.tinydb.outbox import Outbox, check_statuses
+
+logger = logging.getLogger(__name__)
+
+DELIVERY_RETENTION = 14 * 86400.0   # seconds a delivery record (and a failed push) is kept
+
+
+class DueIndex:
+    """Active subscribers sorted by (next_due_at, chat_id), kept exact on every save."""
+
+    _REBUILD_AT = 256   # a batch larger than this re-sorts instead of inserting one by one
+
+    def __init__(self, subscribers: Iterable[Subscriber] = ()):
+        self._entries: list[tuple[float, int]] = []
+        self._entry_of: dict[int, tuple[float, int]] = {}
+        self.update(subscribers)
+
+    def update(self, subscribers: Iterable[Subscriber]) -> None:
+        subscribers = list(subscribers)
+        rebuild = len(subscribers) > self._REBUILD_AT
+        for subscriber in subscribers:
+            self.remove(subscriber.chat_id, in_place=not rebuild)
+            if subscriber.is_active and subscriber.next_due_at < math.inf:   # NaN and NEVER are never due
+                entry = (subscriber.next_due_at, subscriber.chat_id)
+                self._entry_of[subscriber.chat_id] = entry
+                if not rebuild:
+                    insort(self._entries, entry)
+        if rebuild:
+            self._entries = sorted(self._entry_of.values())
+
+    def remove(self, chat_id: int, in_place: bool = True) -> None:
+        entry = self._entry_of.pop(chat_id, None)
+        if entry is not None and in_place:
+            del self._entries[bisect_left(self._entries, entry)]
+
+    def due(self, now: float, limit: int) -> list[int]:
+        end = min(bisect_right(self._entries, (now, math.inf)), max(limit, 0))
+        return [chat_id for _, chat_id in self._entries[:end]]
+
+
+class TinyStore:
+    """Implements `bot.store.api.Store` on TinyDB (see the module doc)."""
+
+    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time,
+                 delivery_retention: float = DELIVERY_RETENTION, compaction: Compaction = Compaction()):
+        self.data_dir = Path(data_dir)
+        self._lock = threading.RLock()
+        self._closed = False
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {self.data_dir}: {exc.strerror}") from exc
+        remove_stale_temp_files(self.data_dir)
+        self._dbs = []
+        self._compaction = compaction
+        self._meta = self._open("meta")
+        self._check_schema()
+        self._articles_table = self._open("articles")
+        self._subscribers_table = self._open("subscribers")
+        self._articles: dict[str, Article] = decode_all(
+            self.data_dir / "articles.json", self._articles_table.docs(), article_from_doc, "article")
+        subscribers = decode_all(
+            self.data_dir / "subscribers.json", self._subscribers_table.docs(), subscriber_from_doc, "subscriber")
+        self._subscribers: dict[int, Subscriber] = {s.chat_id: s for s in subscribers.values()}
+        self._due = DueIndex(self._subscribers.values())
+        self._outbox = Outbox(self.data_dir, clock, delivery_retention, compaction)
+        logger.info("store opened: %d articles, %d subscribers", len(self._articles), len(self._subscribers))
+
+    def _open(self, name: str):
+        db, table = open_table(self.data_dir / f"{name}.json", name, self._compaction)
+        self._dbs.append(db)
+        return table
+
+    def _check_schema(self) -> None:
+        stored = self._meta.docs().get("schema_version", {}).get("value")
+        if stored is None:
+            self._meta.apply({"schema_version": {"value": SCHEMA_VERSION}})
+        elif not isinstance(stored, int) or stored > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.data_dir} holds data of schema version {stored}, newer than this bot "
+                f"understands ({SCHEMA_VERSION}); upgrade the bot, or set DATA_DIR to another directory")
+
+    def _guard(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    # -- articles --------------------------------------------------------------
+
+    def all_articles(self, include_retired: bool = False) -> list[Article]:
+        with self._lock:
+            self._guard()
+            return [a for a in self._articles.values() if include_retired or not a.is_retired]
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._lock:
+            self._guard()
+            return self._articles.get(article_id)
+
+    def save_articles(self, articles: Iterable[Article]) -> None:
+        with self._lock:
+            self._guard()
+            batch = {a.id: a for a in articles}
+            if batch:
+                self._articles_table.apply({key: article_to_doc(a) for key, a in batch.items()})
+                self._articles.update(batch)
+                logger.info("saved %d articles", len(batch))
+
+    def retire_articles(self, article_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._guard()
+            retired = [replace(self._articles[key], is_retired=True) for key in set(article_ids)
+                       if key in self._articles and not self._articles[key].is_retired]
+            self.save_articles(retired)
+
+    # -- subscribers -----------------------------------------------------------
+
+    def get_subscriber(self, chat_id: int) -> Subscriber | None:
+        with self._lock:
+            self._guard()
+            return self._subscribers.get(chat_id)
+
+    def save_subscriber(self, subscriber: Subscriber) -> None:
+        self.save_subscribers([subscriber])
+
+    def save_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
+        with self._lock:
+            self._guard()
+            batch = {s.chat_id: s for s in subscribers}
+            if batch:
+                self._subscribers_table.apply({str(key): subscriber_to_doc(s) for key, s in batch.items()})
+                self._subscribers.update(batch)
+                self._due.update(batch.values())
+
+    def all_subscribers(self, active_only: bool = True) -> list[Subscriber]:
+        with self._lock:
+            self._guard()
+            return [s for s in self._subscribers.values() if s.is_active or not active_only]
+
+    def move_subscriber(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its subscription, pending pushes and deliveries follow."""
+        with self._lock:
+            self._guard()
+            if old_chat_id == new_chat_id:
+                return
+            self._outbox.move_chat(old_chat_id, new_chat_id)
+            old = self._subscribers.get(old_chat_id)
+            if old is None:
+                return
+            chat_type = "supergroup" if old.chat_type == "group" else old.chat_type
+            moved = replace(old, chat_id=new_chat_id, chat_type=chat_type)
+            self._subscribers_table.apply({str(new_chat_id): subscriber_to_doc(moved)}, [str(old_chat_id)])
+            del self._subscribers[old_chat_id]
+            self._subscribers[new_chat_id] = moved
+            self._due.remove(old_chat_id)
+            self._due.update([moved])
+            logger.info("moved subscriber %s to %s", old_chat_id, new_chat_id)
+
+    def due_subscribers(self, now: float, limit: int = 1000) -> list[Subscriber]:
+        with self._lock:
+            self._guard()
+            return [self._subscribers[chat_id] for chat_id in self._due.due(now, limit)]
+
+    # -- outbox ----------------------------------------------------------------
+
+    def enqueue_pushes(self, pushes: Iterable[Push]) -> int:
+        pushes = list(pushes)
+        check_statuses(pushes)
+        with self._lock:
+            self._guard()
+            return self._outbox.enqueue(pushes)
+
+    def pending_pushes(self, now: float, limit: int) -> list[Push]:
+        with self._lock:
+            self._guard()
+            return self._outbox.pending(now, limit)
+
+    def update_pushes(self, pushes: Iterable[Push]) -> None:
+        pushes = list(pushes)
+        check_statuses(pushes)
+        with self._lock:
+            self._guard()
+            self._outbox.update(pushes)
+
+    def drop_pushes_for(self, chat_id: int, reason: str) -> int:
+        with self._lock:
+            self._guard()
+            return self._outbox.drop_for(chat_id, reason)
+
+    def push_counts(self) -> dict[str, int]:
+        with self._lock:
+            self._guard()
+            return self._outbox.counts()
+
+    # -- meta ------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: object = None) -> object:
+        with self._lock:
+            self._guard()
+            doc = self._meta.get(doc_id=key)
+            return default if doc is None else json.loads(json.dumps(doc["value"]))
+
+    def set_meta(self, key: str, value: object) -> None:
+        try:
+            value = json.loads(json.dumps(value))   # stored as JSON: what a reload returns
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"meta value for {key!r} is not JSON-serializable: {exc}") from exc
+        with self._lock:
+            self._guard()
+            self._meta.apply({key: {"value": value}})
+
+    def write_counts(self) -> dict[str, int]:
+        """File name -> acknowledged writes (journal appends) since the store was opened (diagnostics)."""
+        with self._lock:
+            return {db.storage.path.name: db.storage.writes for db in self._all_dbs()}
+
+    def compaction_counts(self) -> dict[str, int]:
+        """File name -> how many times it was rewritten from its journal since the store was opened."""
+        with self._lock:
+            return {db.storage.path.name: db.storage.compactions for db in self._all_dbs()}
+
+    def _all_dbs(self) -> list:
+        return self._dbs + list(self._outbox.dbs)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._outbox.close()
+            for db in self._dbs:
+                db.close()

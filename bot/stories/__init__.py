@@ -1,0 +1,1 @@
+"""Stories: group same-event articles and merge the key points several outlets share. Pure."""

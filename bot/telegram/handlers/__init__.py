@@ -1,0 +1,1 @@
+"""Telegram handlers, one module per group of commands; each ~15 lines: parse, call the core, reply."""

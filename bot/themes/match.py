@@ -1,0 +1,322 @@
+"""Themes: parse digests/*.toml text into `Theme`s and match articles to them.
+
+Pure: the file adapter is `bot.library.theme_files`. Terms are matched accent- and
+case-insensitively as whole words or phrases, with two small extras:
+
+- ``"=CAN"`` matches exactly as written (an acronym that is also a word);
+- ``"Castillo ~ Peru, Perú"`` counts only when one of the words after ``~``
+  also occurs in the article (title or body).
+
+An ``exclude`` phrase cancels every term hit it overlaps. A theme tags an
+article when its weighted hits pass a threshold: hits in the title and the
+lead weigh more than hits deep in the body, repeated hits add less and less,
+hits spread over several paragraphs add a little, and hits inside leftover
+boilerplate lines ("Read more", "See also", embedded tweets) count for nothing.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
+
+from bot.errors import ThemeError
+from bot.models import Theme
+from bot.nlp import fast_fold, fold
+
+COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+BUILTIN_COMMANDS = frozenset(
+    "start help topics latest story search subscribe unsubscribe mysubs settings stats "
+    "reload preview push_now".split()
+)
+THRESHOLD = 0.5           # score = raw / (raw + RAW_AT_THRESHOLD): 0.5 is the line
+RAW_AT_THRESHOLD = 2.0
+WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_EARLY, WEIGHT_DEEP = 2.5, 1.5, 1.0, 0.7
+REPEAT_DECAY = 0.75        # the n-th hit (best first) weighs DECAY**n
+SPREAD_BONUS, SPREAD_CAP = 0.25, 1.0
+EARLY_CHARS = 2000         # hits in the first 2,000 characters (or first half) are not deep
+MENTION_GAP = 3            # hits closer than this are one mention: "Organization of American States (OAS)"
+
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:read more|see also|related|it may interest you|you may also like|te recomendamos|"
+    r"puedes ver|lee tambi[eé]n|leer m[aá]s|te puede interesar|tambi[eé]n te puede interesar|"
+    r"share|comparte|follow us|s[ií]guenos|subscribe|suscr[ií]bete|copyright|©|disclaimer|"
+    r"articles by|register|para registrarse|this (?:site|website) uses|privacy)\b",
+    re.IGNORECASE,
+)
+_TWEET = re.compile(   # an embedded tweet: the sentence before its pic.twitter.com link, and the link
+    r"(?:[^\n.!?]*[.!?]\s*)?[^\n.!?]*pic\.twitter\.com/\S*(?:\s+\w+ \d{1,2}, \d{4})?")
+_URL_LINE = re.compile(r"^\s*\S*(?:https?://|www\.)\S*\s*$")
+
+
+# ---------------------------------------------------------------- parsing
+
+def parse_theme(toml_text: str, source: str) -> Theme:
+    """TOML text of one theme file -> Theme; ThemeError("file:line: message") when invalid."""
+    try:
+        data = tomllib.loads(toml_text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc), toml_text)
+        raise ThemeError(f"{source}:{line}: invalid TOML: {_short(exc)}") from None
+
+    def fail(key: str, message: str) -> ThemeError:
+        return ThemeError(f"{source}:{_line_of(toml_text, key)}: {message}")
+
+    command = data.get("command")
+    if not isinstance(command, str) or not COMMAND.match(command):
+        raise fail("command", f"invalid command {command!r}: use 1-32 characters of a-z, 0-9 and _")
+    terms = _string_list(data.get("terms", []), "terms", fail)
+    if not any(_term_body(term) for term in terms):
+        raise fail("terms", "terms is empty: give at least one match term")
+    exclude = _string_list(data.get("exclude", []), "exclude", fail)
+    title = _language_table(data.get("title"), "title", fail)
+    if not title.get("en"):
+        raise fail("title", "missing [title] en")
+    return Theme(
+        command=command,
+        title=title,
+        description=_language_table(data.get("description", {}), "description", fail),
+        terms=tuple(dict.fromkeys(t.strip() for t in terms if _term_body(t))),
+        exclude=tuple(dict.fromkeys(e.strip() for e in exclude if e.strip())),
+        context=_language_table(data.get("context", {}), "context", fail),
+        source=source,
+    )
+
+
+def validate_themes(themes: Sequence[Theme]) -> list[str]:
+    """Problems across theme files: duplicate commands and clashes with built-in commands."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for theme in themes:
+        where = theme.source or theme.command
+        if theme.command in BUILTIN_COMMANDS:
+            problems.append(f"{where}: command /{theme.command} is a built-in command; rename it")
+        if theme.command in seen:
+            problems.append(f"{where}: command /{theme.command} is already defined in {seen[theme.command]}")
+        else:
+            seen[theme.command] = where
+    return problems
+
+
+def _string_list(value: Any, key: str, fail) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f"{key} must be a list of strings")
+    return value
+
+
+def _language_table(value: Any, key: str, fail) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise fail(key, f"[{key}] must be a table of language = \"text\" (en, es)")
+    return {lang: " ".join(text.split()) for lang, text in value.items() if text.strip()}
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(rf"^\s*(?:\[{re.escape(key)}\]|{re.escape(key)}\s*=)", re.MULTILINE)
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _line_from_message(message: str, text: str) -> int:
+    found = re.search(r"line (\d+)", message)
+    if found:
+        return int(found.group(1))
+    return text.rstrip("\n").count("\n") + 1 if "end of document" in message else 1
+
+
+def _short(exc: Exception) -> str:
+    return re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc)) or type(exc).__name__
+
+
+def _term_body(term: str) -> str:
+    return term.split("~", 1)[0].lstrip("=").strip()
+
+
+# ---------------------------------------------------------------- compiling
+#
+# All the terms of a theme set go into one index keyed by their first token, so
+# matching is a single pass over the article's tokens, whatever the number of
+# themes and terms (no regex alternations: they scan the text once per term).
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+TERM, EXACT, CONDITIONAL, EXCLUDE, CONTEXT = range(5)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    tokens: tuple[str, ...]     # folded tokens (as written, for EXACT)
+    theme: int                  # position of the theme in the set
+    kind: int
+    group: int = -1             # CONDITIONAL: its context group; CONTEXT: the group it belongs to
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
+
+
+def _theme_entries(position: int, theme: Theme, next_group: int) -> tuple[list[_Entry], int]:
+    entries: list[_Entry] = []
+    for term in theme.terms:
+        body, _, context = term.partition("~")
+        body = body.strip()
+        words = [w.strip() for w in context.split(",") if w.strip()]
+        if words:
+            entries.append(_Entry(_tokens(fold(body)), position, CONDITIONAL, next_group))
+            entries += [_Entry(_tokens(fold(w)), position, CONTEXT, next_group) for w in words]
+            next_group += 1
+        elif body.startswith("="):
+            entries.append(_Entry(_tokens(body[1:].strip()), position, EXACT))
+        elif body:
+            entries.append(_Entry(_tokens(fold(body)), position, TERM))
+    entries += [_Entry(_tokens(fold(e)), position, EXCLUDE) for e in theme.exclude]
+    return entries, next_group
+
+
+@lru_cache(maxsize=16)
+def _compile(keys: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> dict[str, tuple[_Entry, ...]]:
+    """First token -> entries, cached by what matching depends on (Theme holds dicts: unhashable)."""
+    index: dict[str, list[_Entry]] = {}
+    group = 0
+    for position, (command, terms, exclude) in enumerate(keys):
+        entries, group = _theme_entries(position, Theme(command, {}, {}, terms, exclude), group)
+        for entry in entries:
+            if entry.tokens:
+                first = entry.tokens[0] if entry.kind != EXACT else fold(entry.tokens[0])
+                index.setdefault(first, []).append(entry)
+    return {first: tuple(entries) for first, entries in index.items()}
+
+
+# ---------------------------------------------------------------- matching
+
+@dataclass(frozen=True)
+class _Text:
+    raw: str               # title + "\n\n" + body
+    folded: str            # same length as raw
+    body_start: int
+    lead_end: int
+    early_end: int
+    blocks: tuple[int, ...]    # start offsets of paragraphs (or 600-char windows)
+    dead: tuple[tuple[int, int], ...]   # boilerplate spans
+
+
+def match_themes(title: str, body: str, themes: Sequence[Theme]) -> tuple[tuple[str, float], ...]:
+    """(command, score) of the themes this article is about, best first; score in (0, 1)."""
+    if not themes:
+        return ()
+    text = _prepare(title, body)
+    hits = _hits(text, _compile(tuple((t.command, t.terms, t.exclude) for t in themes)), len(themes))
+    found = []
+    for theme, spans in zip(themes, hits):
+        raw = _raw_score(text, spans)
+        score = raw / (raw + RAW_AT_THRESHOLD)
+        if score >= THRESHOLD:
+            found.append((theme.command, round(score, 4)))
+    return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
+
+
+def _hits(text: _Text, index: dict[str, tuple[_Entry, ...]], count: int) -> list[list[tuple[int, int]]]:
+    """Per theme, the spans of its term hits that no exclusion or boilerplate span overlaps."""
+    found = [m for m in _TOKEN.finditer(text.folded)]
+    words = [m.group() for m in found]
+    spans: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    blocked: list[list[tuple[int, int]]] = [list(text.dead) for _ in range(count)]
+    conditional: list[tuple[int, int, tuple[int, int]]] = []
+    present: set[int] = set()
+    for i, word in enumerate(words):
+        for entry in index.get(word, ()):
+            end = i + len(entry.tokens)
+            if not _same(entry, words, found, text.raw, i, end):
+                continue
+            span = (found[i].start(), found[end - 1].end())
+            if entry.kind in (TERM, EXACT):
+                spans[entry.theme].append(span)
+            elif entry.kind == EXCLUDE:
+                blocked[entry.theme].append(span)
+            elif entry.kind == CONTEXT:
+                present.add(entry.group)
+            else:
+                conditional.append((entry.theme, entry.group, span))
+    for theme, group, span in conditional:
+        if group in present:
+            spans[theme].append(span)
+    return [sorted(s for s in theme_spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocks))
+            for theme_spans, blocks in zip(spans, blocked)]
+
+
+def _same(entry: _Entry, words: list[str], found: list, raw: str, start: int, end: int) -> bool:
+    if end > len(words):
+        return False
+    if end == start + 1 and entry.kind != EXACT:
+        return True         # indexed by this very (folded) token
+    if entry.kind == EXACT:
+        return all(raw[found[k].start():found[k].end()] == token
+                   for k, token in zip(range(start, end), entry.tokens))
+    return all(words[k] == token for k, token in zip(range(start, end), entry.tokens))
+
+
+def _aligned_fold(text: str) -> str:
+    """Folded text of exactly the same length, so spans found in it apply to the raw text."""
+    folded = fast_fold(text)
+    if len(folded) == len(text):
+        return folded
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if not ch.isascii()}
+    return text.translate(table).lower()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return (fold(ch) or ch)[0]
+
+
+def _prepare(title: str, body: str) -> _Text:
+    title = " ".join(title.split())
+    raw = f"{title}\n\n{body}"
+    start = len(title) + 2
+    blocks = [start] + [start + m.end() for m in re.finditer(r"\n\s*\n", body)]
+    if len(blocks) < 3:   # one giant paragraph: use windows for lead and spread
+        blocks = list(range(start, len(raw), 600)) or [start]
+    lead_end = min(blocks[2] if len(blocks) > 2 else len(raw), start + max(500, len(body) // 4))
+    dead = [(m.start() + start, m.end() + start) for m in _tweets(body)]
+    offset = start
+    for line in body.split("\n"):
+        if _BOILERPLATE_LINE.match(line) or _URL_LINE.match(line):
+            dead.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return _Text(raw, _aligned_fold(raw), start, lead_end, start + max(EARLY_CHARS, len(body) // 2),
+                 tuple(blocks), tuple(dead))
+
+
+def _tweets(body: str):
+    """Embedded tweets: each pic.twitter.com link with the sentence just before it."""
+    position = body.find("pic.twitter.com")
+    while position != -1:
+        line_start = body.rfind("\n", 0, position) + 1
+        window_start = max(line_start, position - 400)
+        found = _TWEET.search(body, window_start, min(len(body), position + 60))
+        if found:
+            yield found
+        position = body.find("pic.twitter.com", position + 15)
+
+
+def _raw_score(text: _Text, spans: list[tuple[int, int]]) -> float:
+    weights, blocks, last_end = [], set(), -10
+    for start, end in spans:
+        if start <= last_end + MENTION_GAP:
+            last_end = max(last_end, end)
+            continue
+        last_end = end
+        weights.append(_weight(text, start))
+        blocks.add(sum(1 for b in text.blocks if b <= start))
+    weights.sort(reverse=True)
+    raw = sum(w * REPEAT_DECAY ** i for i, w in enumerate(weights))
+    return raw + min(SPREAD_CAP, SPREAD_BONUS * max(0, len(blocks) - 1))
+
+
+def _weight(text: _Text, start: int) -> float:
+    if start < text.body_start:
+        return WEIGHT_TITLE
+    if start < text.lead_end:
+        return WEIGHT_LEAD
+    return WEIGHT_EARLY if start < text.early_end else WEIGHT_DEEP
