@@ -15,6 +15,7 @@ from bot.errors import StoreError
 from bot.models import Article, KeyPoint, Push, Subscriber
 from bot.store.tinydb.store import TinyStore
 from bot.store.api import SCHEMA_VERSION
+from bot.store.tinydb.files import table_json
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -93,7 +94,7 @@ def test_saved_articles_and_subscribers_read_back_equal_after_reopen(tmp_path_fa
 
 def test_a_fresh_store_records_the_schema_version(store):
     assert store.get_meta("schema_version") == SCHEMA_VERSION
-    assert json.loads((store.data_dir / "meta.json").read_text())["meta"]["schema_version"]["value"] == SCHEMA_VERSION
+    assert table_json(store.data_dir / "meta.json")["meta"]["schema_version"]["value"] == SCHEMA_VERSION
 
 
 def test_a_store_written_by_a_newer_schema_refuses_to_open_with_advice(store):
@@ -244,8 +245,8 @@ def test_sent_pushes_move_to_compact_deliveries_and_leave_the_outbox(store):
     store.enqueue_pushes([push(1), push(2)])
     store.update_pushes([replace(push(1), status="sent"), replace(push(2), attempts=1, not_before=999.0)])
     store = reopen(store)
-    outbox = json.loads((store.data_dir / "outbox.json").read_text())["outbox"]
-    deliveries = json.loads((store.data_dir / "deliveries.json").read_text())["deliveries"]
+    outbox = table_json(store.data_dir / "outbox.json")["outbox"]
+    deliveries = table_json(store.data_dir / "deliveries.json")["deliveries"]
     assert list(outbox) == ["2:d1:0"] and outbox["2:d1:0"]["attempts"] == 1
     assert set(deliveries["1:d1:0"]) == {"id", "chat_id", "digest_key", "sent_at"}
     assert store.pending_pushes(1000.0, 5)[0].text == "<b>digest d1</b>"
@@ -253,7 +254,7 @@ def test_sent_pushes_move_to_compact_deliveries_and_leave_the_outbox(store):
 
 def test_identical_push_texts_are_stored_once(store):
     store.enqueue_pushes([push(chat_id) for chat_id in range(20)])
-    texts = json.loads((store.data_dir / "push_texts.json").read_text())["push_texts"]
+    texts = table_json(store.data_dir / "push_texts.json")["push_texts"]
     assert len(texts) == 1
 
 

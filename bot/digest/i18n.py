@@ -142,6 +142,17 @@ STRINGS: dict[str, dict[str, str]] = {
                     "es": "✓ Recargado en {seconds}s: {added} nuevos, {updated} actualizados, {unchanged} sin cambios, "
                           "{retired} retirados, {rejected} rechazados. {themes} temas."},
     "tg_rejected": {"en": "✗ {path}: {reason}", "es": "✗ {path}: {reason}"},
+    "tg_store_full": {"en": "Sorry, the bot cannot save anything right now (its disk is full or failing). "
+                             "The admins have been told; please try again later.",
+                      "es": "Lo siento, el bot no puede guardar nada en este momento (su disco está lleno o "
+                            "falla). Ya se avisó a los administradores; inténtalo más tarde."},
+    "tg_admin_store_trouble": {"en": "⚠️ The store cannot write its files: {problem}\nWrites are retried with "
+                                     "back-off; users are told to try later. Free some space in DATA_DIR.",
+                               "es": "⚠️ El almacén no puede escribir sus archivos: {problem}\nSe reintenta "
+                                     "con espera creciente; a los usuarios se les pide volver más tarde. "
+                                     "Libera espacio en DATA_DIR."},
+    "tg_admin_store_ok": {"en": "✅ The store writes its files again.",
+                          "es": "✅ El almacén vuelve a escribir sus archivos."},
     "tg_error": {"en": "Sorry, something went wrong. It has been logged; please try again.",
                  "es": "Lo siento, algo falló. Quedó registrado; inténtalo de nuevo."},
     "tg_btn_subscribe": {"en": "🔔 Subscribe", "es": "🔔 Suscribirse"},

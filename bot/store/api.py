@@ -10,7 +10,7 @@ from typing import Iterable, Protocol
 
 from bot.models import Article, Push, Subscriber
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: table files end with a checksum line, journals count their writes (1 still reads)
 
 
 class Store(Protocol):
@@ -40,5 +40,7 @@ class Store(Protocol):
     # small key/value metadata (schema version, saved previews, counters)
     def get_meta(self, key: str, default: object = None) -> object: ...
     def set_meta(self, key: str, value: object) -> None: ...
+
+    def disk_trouble(self) -> str: ...   # why writes keep failing (a full disk), "" when they work
 
     def close(self) -> None: ...

@@ -18,6 +18,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseHandler, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.errors import StoreError
 from bot.services import Services
 from bot.telegram.handlers.callbacks import callback_handlers
 from bot.telegram.handlers.fallback import FALLBACK_GROUP, fallback_handlers
@@ -25,6 +26,7 @@ from bot.telegram.handlers.reader import reader_handlers
 from bot.telegram.handlers.admin import admin_handlers
 from bot.telegram.handlers.subscribe import subscription_handlers
 from bot.telegram.handlers.inline import inline_handlers
+from bot.telegram.health import install_health_checks
 from bot.telegram.jobs import install_schedules
 from bot.telegram.menu import set_command_menu
 from bot.telegram.pages import PageCache
@@ -59,6 +61,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
     application.add_error_handler(log_error)
     install_schedules(application, services)
+    install_health_checks(application)
     return application
 
 
@@ -94,18 +97,25 @@ async def stop_bot(application: Application) -> None:
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log first, with the traceback; then mark blocked chats inactive or apologise briefly."""
-    logger.error("update %s failed", getattr(update, "update_id", "-"), exc_info=context.error)
+    """Log first, with the traceback; then mark blocked chats inactive or apologise briefly.
+
+    A write the store refused while its disk is failing is not logged again (the store logs
+    that once a minute and the admins are told): the user hears why, with no traceback.
+    """
+    services: Services = context.application.bot_data["services"]
+    disk_trouble = isinstance(context.error, StoreError) and services.store.disk_trouble()
+    if not disk_trouble:
+        logger.error("update %s failed", getattr(update, "update_id", "-"), exc_info=context.error)
     context.application.bot_data["errors"] = context.application.bot_data.get("errors", 0) + 1
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    services: Services = context.application.bot_data["services"]
     if isinstance(context.error, Forbidden):
         subscriber = services.store.get_subscriber(update.effective_chat.id)
         if subscriber is not None:
             services.store.save_subscriber(replace(subscriber, is_active=False))
         return
     try:
-        await context.bot.send_message(update.effective_chat.id, say("tg_error", language_of(update, services)))
+        key = "tg_store_full" if disk_trouble else "tg_error"
+        await context.bot.send_message(update.effective_chat.id, say(key, language_of(update, services)))
     except TelegramError:
         logger.warning("could not tell chat %s about the error", update.effective_chat.id)

@@ -14,13 +14,25 @@ file or the new one, never a torn one, and a journal that replays onto either.
 Records are serialized one by one and their JSON is cached by identity, so a
 compaction re-serializes only records written since the last one (callers replace
 records, never mutate them in place).
+
+Since schema version 2 a table file ends with a checksum line,
+`#table crc32=<8 hex> bytes=<length of the JSON before it>`, so a damaged file (a bit
+flip, a cut, a stray edit) is always detected and named, never read as data. A file
+without that line (version 1) is read as before and rewritten with it at open.
+Files are created 0600: they hold chat ids and settings.
+
+A failed compaction (a full disk) is retried with back-off, not on every write, and
+logged once a minute; `disk_trouble` says what is wrong until a write succeeds again.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import secrets
+import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -30,12 +42,16 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from bot.errors import StoreError
-from bot.store.tinydb.journal import Journal, encode_entry, encode_record, fsync_directory
+from bot.store.tinydb.journal import FILE_MODE, Journal, encode_entry, encode_record, fsync_directory
 
 logger = logging.getLogger(__name__)
 
 _TEMP_SUFFIX = ".tmp"
 Tables = dict[str, dict[str, Any]]
+_TRAILER = re.compile(rb"(?<=\n)#table crc32=([0-9a-f]{8}) bytes=([0-9]{1,15})\n\Z")
+_TRAILER_SEARCH = 64                    # the checksum line is shorter than this
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0      # seconds before a failed compaction is tried again
+_ADVICE = "restore it from a backup, or move it away to start that table empty"
 
 
 def remove_stale_temp_files(data_dir: Path) -> int:
@@ -63,13 +79,22 @@ def _is_alive(pid: int) -> bool:
     return True
 
 
-def write_atomically(path: Path, chunks: Iterable[str]) -> None:
-    """Write text to `path` so that a crash leaves the old or the new content, whole."""
+def write_atomically(path: Path, chunks: Iterable[str], *, sealed: bool = False) -> None:
+    """Write text to `path` so that a crash leaves the old or the new content, whole.
+
+    `sealed`: end the file with a checksum line over everything before it (ASCII text only).
+    """
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
     try:
-        with open(temp, "w", encoding="utf-8") as handle:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with open(fd, "wb") as handle:
+            checksum, length = 0, 0
             for chunk in chunks:
-                handle.write(chunk)
+                data = chunk.encode("utf-8")
+                handle.write(data)
+                checksum, length = zlib.crc32(data, checksum), length + len(data)
+            if sealed:
+                handle.write(b"#table crc32=%08x bytes=%d\n" % (checksum, length))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -79,25 +104,74 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}; check free space and permissions") from exc
 
 
-def read_json_file(path: Path) -> Tables | None:
-    """The tables in `path`, None if it does not exist; StoreError naming the file otherwise."""
-    advice = "restore it from a backup, or move it away to start that table empty"
+def unseal(path: Path, data: bytes) -> tuple[bytes, bool]:
+    """The JSON of a table file and whether it carried a checksum line; StoreError when it does not match."""
+    match = _TRAILER.search(data, max(0, len(data) - _TRAILER_SEARCH))
+    if match is None:
+        return data, False
+    body = data[:match.start()]
+    if len(body) != int(match.group(2)) or zlib.crc32(body) != int(match.group(1), 16):
+        raise StoreError(f"{path} is damaged (its checksum does not match its content: a disk error, "
+                         f"a cut or an edit); {_ADVICE}")
+    return body, True
+
+
+def read_json_file(path: Path) -> tuple[Tables | None, bool]:
+    """(the tables in `path` or None if it does not exist, whether it was sealed); StoreError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"cannot read {path}: {exc}; {advice}") from exc
+        return None, False
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc}; {_ADVICE}") from exc
+    body, sealed = unseal(path, raw)
     try:
-        data = json.loads(text)
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"cannot read {path}: {exc}; {_ADVICE}") from exc
     except json.JSONDecodeError as exc:
-        raise StoreError(f"{path} is not valid JSON ({exc}); {advice}") from None
+        raise StoreError(f"{path} is not valid JSON ({exc}); {_ADVICE}") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StoreError(f"{path} is not a TinyDB file (expected an object of tables); {advice}")
+        raise StoreError(f"{path} is not a TinyDB file (expected an object of tables); {_ADVICE}")
     for table in data.values():
         if not all(isinstance(doc, dict) for doc in table.values()):
-            raise StoreError(f"{path} holds a record that is not an object; {advice}")
-    return data
+            raise StoreError(f"{path} holds a record that is not an object; {_ADVICE}")
+    return data, sealed
+
+
+def table_json(path: Path) -> Tables:
+    """The checked tables of one table file ({} when it does not exist): for tools and tests."""
+    return read_json_file(path)[0] or {}
+
+
+class Backoff:
+    """When to try a failing operation again (doubling up to RETRY_MAX) and when to log it (once a minute)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._delay = 0.0
+        self._retry_at = 0.0
+        self._logged_at = -RETRY_MAX
+        self.problem = ""      # what failed last, "" when the last attempt succeeded
+
+    def is_due(self) -> bool:
+        return not self.problem or self._clock() >= self._retry_at
+
+    def failed(self, problem: str) -> bool:
+        """Record a failure; True when it should be logged now (the first, then once a minute)."""
+        now = self._clock()
+        self.problem = problem
+        self._delay = min(RETRY_MAX, max(RETRY_FIRST, self._delay * 2))
+        self._retry_at = now + self._delay
+        if now - self._logged_at >= RETRY_MAX:
+            self._logged_at = now
+            return True
+        return False
+
+    def succeeded(self) -> bool:
+        """Record a success; True when it ends a failing spell."""
+        was_failing, self.problem, self._delay = bool(self.problem), "", 0.0
+        return was_failing
 
 
 @dataclass(frozen=True)
@@ -120,8 +194,10 @@ class JournaledStorage(Storage):
     def __init__(self, path: str | Path, compaction: Compaction = Compaction()):
         self.path = Path(path)
         self.compaction = compaction
-        self._data: Tables | None = read_json_file(self.path)
-        self._has_file = self._data is not None
+        self._data, sealed = read_json_file(self.path)
+        self._has_file = sealed   # a version-1 file (no checksum line) is rewritten at the first chance
+        self.backoff = Backoff()
+        self._write_failed = False
         self._fragments: dict[str, dict[str, tuple[Any, str]]] = {}   # key -> (doc, its JSON), by table
         self._journal = Journal(self.path)
         for changes in self._journal.replay():
@@ -151,9 +227,17 @@ class JournaledStorage(Storage):
             return
         members = {name: {key: encode_record(key, doc) for key, doc in upserts.items()}
                    for name, (upserts, _) in batch.items()}
-        self._journal.append(encode_entry({name: (members[name].values(), removals)
-                                           for name, (_, removals) in batch.items()}),
-                             sum(len(upserts) + len(removals) for upserts, removals in batch.values()))
+        try:
+            self._journal.append(encode_entry({name: (members[name].values(), removals)
+                                               for name, (_, removals) in batch.items()}),
+                                 sum(len(upserts) + len(removals) for upserts, removals in batch.values()))
+        except StoreError as exc:
+            self.note_write_failure(str(exc))
+            raise
+        if self._write_failed:
+            self._write_failed = False
+            if self.backoff.succeeded():
+                logger.warning("writing %s works again", self.path.name)
         self._apply_in_memory(batch)
         for name, (upserts, removals) in batch.items():
             cache = self._fragments.setdefault(name, {})
@@ -162,13 +246,14 @@ class JournaledStorage(Storage):
             cache.update((key, (doc, members[name][key])) for key, doc in upserts.items())
         self.writes += 1
         table_records = sum(len(table) for table in (self._data or {}).values())
-        if not self._has_file or self.compaction.is_due(self._journal.records, table_records):
+        if (not self._has_file or self.compaction.is_due(self._journal.records, table_records)) \
+                and self.backoff.is_due():
             self._compact_or_warn()
 
     def compact(self) -> None:
         """Rewrite the table file with the whole state, then empty the journal."""
         fragments = {name: self._table_fragments(name, table) for name, table in (self._data or {}).items()}
-        write_atomically(self.path, _chunks(fragments))
+        write_atomically(self.path, _chunks(fragments), sealed=True)
         self._fragments = fragments
         self._has_file = True
         self._journal.clear()
@@ -183,8 +268,19 @@ class JournaledStorage(Storage):
     def _compact_or_warn(self) -> None:
         try:
             self.compact()
-        except StoreError:   # every write is safe in the journal; the next write or close tries again
-            logger.warning("compacting %s failed; its journal keeps every write", self.path.name, exc_info=True)
+        except StoreError as exc:   # every write is safe in the journal; tried again after a back-off
+            if self.backoff.failed(str(exc)):
+                logger.warning("compacting %s failed (%s); its journal keeps every write; "
+                               "retrying with back-off, logged once a minute", self.path.name, exc)
+            return
+        if self.backoff.succeeded():
+            logger.warning("compacting %s works again", self.path.name)
+
+    def note_write_failure(self, problem: str) -> None:
+        """A journal append failed (the caller got a StoreError): log it once a minute, no traceback."""
+        self._write_failed = True
+        if self.backoff.failed(problem):
+            logger.error("writing %s failed: %s (logged once a minute while it lasts)", self.path.name, problem)
 
     def _apply_in_memory(self, changes: Changes) -> None:
         if self._data is None:

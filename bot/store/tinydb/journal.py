@@ -7,6 +7,14 @@ returns. A crash can only tear the last line (it has no newline, or its checksum
 not match): opening ignores it and cuts it off, so the next append starts clean. A bad
 line followed by good ones is damage, not a crash, and is reported, never skipped.
 
+A journal written since schema version 2 starts with a fixed-width header line,
+`#journal <writes> <crc32>`, rewritten in place after each append is synced: it counts
+the acknowledged writes, so a journal cut short (its tail lost, not just torn) is
+detected at open and reported with how many writes were lost, never silently
+accepted. The header is updated only after the entry is durable, so it never claims
+a write that was not acknowledged; a header lost in a power cut only claims fewer.
+A journal without a header (schema version 1) is read as before.
+
 Replaying the journal over the table file is idempotent when the file already holds
 the journal's effects, which is what makes compaction safe: the table file is
 rewritten with the whole state first, and only then is the journal emptied.
@@ -27,6 +35,24 @@ logger = logging.getLogger(__name__)
 JOURNAL_SUFFIX = ".journal"
 _sync_data = getattr(os, "fdatasync", os.fsync)   # the data and the size; macOS has only fsync
 _encode = json.JSONEncoder().encode   # ASCII only, never a newline: one record per line is safe
+_HEADER_PREFIX = b"#journal "
+_HEADER_SIZE = len(_HEADER_PREFIX) + 12 + 1 + 8 + 1
+FILE_MODE = 0o600                     # store files hold chat ids and settings
+
+
+def encode_header(writes: int) -> bytes:
+    """The journal's first line: how many writes it holds, checksummed; always _HEADER_SIZE bytes."""
+    count = b"%012d" % writes
+    return _HEADER_PREFIX + count + b" %08x\n" % zlib.crc32(count)
+
+
+def decode_header(line: bytes) -> int | None:
+    """The write count of a header line (without its newline); None when damaged."""
+    count, _, checksum = line[len(_HEADER_PREFIX):].partition(b" ")
+    try:
+        return int(count) if len(count) == 12 and int(checksum, 16) == zlib.crc32(count) else None
+    except ValueError:
+        return None
 
 
 def encode_record(key: str, doc: Any) -> str:
@@ -69,11 +95,17 @@ class Journal:
     def __init__(self, table_path: Path):
         self.path = table_path.with_suffix(JOURNAL_SUFFIX)
         self.records = 0   # upserts + removals held, to decide when to compact
+        self.writes = 0    # whole entries held (lines after the header)
+        self._has_header = False
         self._size = 0     # bytes of whole, checked lines
         self._fd: int | None = None
 
     def replay(self) -> Iterator[dict[str, tuple[dict[str, dict], list[str]]]]:
-        """Every whole entry, in order; cuts off a torn last line (a crash mid-append)."""
+        """Every whole entry, in order; cuts off a torn last line (a crash mid-append).
+
+        Raises StoreError, saying what was lost and how to recover, when the journal is
+        damaged before its last line or holds fewer writes than its header acknowledged.
+        """
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -81,44 +113,90 @@ class Journal:
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
         lines = data.split(b"\n")
-        for index, line in enumerate(lines[:-1]):
+        claimed = self._read_header(lines)
+        body = lines[1:] if self._has_header else lines
+        for index, line in enumerate(body[:-1]):
             changes = _decode_line(line)
             if changes is None:
-                if any(_decode_line(rest) is not None for rest in lines[index + 1:-1]):
-                    raise StoreError(f"{self.path}: line {index + 1} is damaged and later lines are not; "
-                                     "restore the data directory from a backup")
+                later = sum(_decode_line(rest) is not None for rest in body[index + 1:-1])
+                if later:
+                    raise StoreError(self._damage(f"write {index + 1} is damaged and {later} later writes are not",
+                                                  max(claimed or 0, len(body) - 1) - index))
                 break
             self._size += len(line) + 1
+            self.writes += 1
             self.records += sum(len(upserts) + len(removals) for upserts, removals in changes.values())
             yield changes
+        if claimed is not None and self.writes < claimed:
+            raise StoreError(self._damage(f"it holds {self.writes} whole writes but {claimed} were acknowledged",
+                                          claimed - self.writes))
         if self._size < len(data):
             logger.warning("%s: ignoring a torn last write of %d bytes (a crash mid-write)",
                            self.path.name, len(data) - self._size)
             self._truncate(self._size)
 
+    def _read_header(self, lines: list[bytes]) -> int | None:
+        """The acknowledged write count of a version-2 journal (None for version 1 or a torn header)."""
+        if not lines[0].startswith(b"#"):
+            return None
+        if len(lines) == 1:   # a header torn by a crash while the journal was being started: nothing in it
+            return None
+        claimed = decode_header(lines[0])
+        if claimed is None:
+            raise StoreError(self._damage("its header line is damaged", None))
+        self._has_header = True
+        self._size = len(lines[0]) + 1
+        return claimed
+
+    def _damage(self, what: str, lost: int | None) -> str:
+        lost_text = f"{lost} acknowledged writes are lost" if lost else "writes may be lost"
+        return (f"{self.path} is damaged: {what}; {lost_text}. This is not a crash mid-write (that only "
+                f"tears the last line): the file was cut or changed. Restore the data directory from a "
+                f"backup; or, to accept the loss and open the store with the {self.writes} writes before the "
+                f"damage, delete the first line (#journal ...) of {self.path.name} and cut it after write "
+                f"{self.writes}")
+
     def append(self, entry: bytes, records: int) -> None:
         """Add one entry and fsync it: once this returns, the write survives a crash."""
         fd = self._open()
+        start = self._size
+        if start == 0:   # a new or emptied journal starts with its header
+            entry = encode_header(0) + entry
         try:
-            view = memoryview(entry)
+            view, offset = memoryview(entry), start
             while view:
-                view = view[os.write(fd, view):]
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
             _sync_data(fd)
         except OSError as exc:
             try:
-                os.ftruncate(fd, self._size)   # never leave half an entry for the next one to follow
+                os.ftruncate(fd, start)   # never leave half an entry for the next one to follow
             except OSError:
-                logger.warning("%s: cannot cut off a failed write", self.path.name, exc_info=True)
+                logger.warning("%s: cannot cut off a failed write", self.path.name)
+            self.close()   # the next write opens the file afresh
             raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}; "
                              "check free space and permissions") from exc
-        self._size += len(entry)
+        self._has_header = self._has_header or start == 0
+        self._size = start + len(entry)
+        self.writes += 1
         self.records += records
+        if self._has_header:
+            self._write_header(fd)
+
+    def _write_header(self, fd: int) -> None:
+        """Count the write just made durable (in place, not synced: a lost update only claims fewer)."""
+        try:
+            os.pwrite(fd, encode_header(self.writes), 0)
+        except OSError:
+            logger.warning("%s: cannot update the journal header", self.path.name)
 
     def clear(self) -> None:
         """Empty the journal (its entries are in the table file now)."""
         if self._size or self.path.exists():
             self._truncate(0)
         self.records = 0
+        self.writes = 0
+        self._has_header = False
 
     def close(self) -> None:
         if self._fd is not None:
@@ -129,7 +207,7 @@ class Journal:
         if self._fd is None:
             created = not self.path.exists()
             try:
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
                 if created:
                     fsync_directory(self.path.parent)   # the new file's name must survive a crash too
             except OSError as exc:

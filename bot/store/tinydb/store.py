@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import threading
 import time
 from bisect import bisect_left, bisect_right, insort
@@ -65,6 +66,18 @@ class DueIndex:
         return [chat_id for _, chat_id in self._entries[:end]]
 
 
+def _private_directory(path: Path) -> None:
+    """Create the data directory 0700, or tighten an existing one we own: it holds chat ids."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077 and path.stat().st_uid == os.getuid():
+            os.chmod(path, 0o700)
+            logger.info("data directory %s was readable by others (%o); now 0700", path, mode)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data directory {path}: {exc.strerror}") from exc
+
+
 class TinyStore:
     """Implements `bot.store.api.Store` on TinyDB (see the module doc)."""
 
@@ -73,10 +86,7 @@ class TinyStore:
         self.data_dir = Path(data_dir)
         self._lock = threading.RLock()
         self._closed = False
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the data directory {self.data_dir}: {exc.strerror}") from exc
+        _private_directory(self.data_dir)
         remove_stale_temp_files(self.data_dir)
         self._dbs = []
         self._compaction = compaction
@@ -100,8 +110,8 @@ class TinyStore:
 
     def _check_schema(self) -> None:
         stored = self._meta.docs().get("schema_version", {}).get("value")
-        if stored is None:
-            self._meta.apply({"schema_version": {"value": SCHEMA_VERSION}})
+        if stored is None or (isinstance(stored, int) and stored < SCHEMA_VERSION):
+            self._meta.apply({"schema_version": {"value": SCHEMA_VERSION}})   # older files are read as they are
         elif not isinstance(stored, int) or stored > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.data_dir} holds data of schema version {stored}, newer than this bot "
@@ -244,6 +254,11 @@ class TinyStore:
         """File name -> how many times it was rewritten from its journal since the store was opened."""
         with self._lock:
             return {db.storage.path.name: db.storage.compactions for db in self._all_dbs()}
+
+    def disk_trouble(self) -> str:
+        """What keeps failing when the store writes its files (a full disk), "" when all is well."""
+        with self._lock:
+            return next((db.storage.backoff.problem for db in self._all_dbs() if db.storage.backoff.problem), "")
 
     def _all_dbs(self) -> list:
         return self._dbs + list(self._outbox.dbs)
