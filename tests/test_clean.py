@@ -263,10 +263,11 @@ def test_detect_language_by_stop_words(text, language):
     assert detect_language(text) == language
 
 
-def test_body_problem_names_the_word_count_and_the_minimum():
-    clean = clean_text("Peru leaves the Lima Group, the foreign minister said on Tuesday.")
-    assert body_problem(clean) == f"clean body too short to summarize (11 words, need {MIN_BODY_WORDS})"
+def test_a_one_sentence_wire_brief_is_an_article_and_a_page_of_furniture_is_not():
+    assert body_problem(clean_text("Peru leaves the Lima Group, the foreign minister said on Tuesday.")) is None
     assert body_problem(clean_text("Leave a Comment")) == "no article text left after removing boilerplate"
+    assert body_problem(clean_text("Peru leaves the group.")) == (
+        f"no article text: 4 words left after removing boilerplate (need {MIN_BODY_WORDS})")
 
 
 @settings(max_examples=150, deadline=None)

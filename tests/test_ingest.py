@@ -108,7 +108,7 @@ def test_a_rejected_file_leaves_nothing_in_the_store(store, seeds, themes):
     report = run_ingest(store, seeds, themes, now=T1, workers=1)
     reasons = {r.path: r.reason for r in report.rejected}
     assert reasons["empty.txt"] == "file is empty"
-    assert "too short" in reasons["short.txt"]
+    assert "no article text" in reasons["short.txt"]
     assert store.get_article("empty") is None and store.get_article("short") is None
     assert sorted(report.added) == SEED_IDS
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import __version__
 from bot.cli import articles as cli_articles
 from bot.cli import check as cli_check
+from bot.cli import export as cli_export
 from bot.cli import ingest as cli_ingest
 from bot.cli import preview as cli_preview
 from bot.cli.common import CliError
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_check.add_parser(subparsers, parents)
     cli_articles.add_parsers(subparsers, parents)
     cli_preview.add_parser(subparsers, parents)
+    cli_export.add_parser(subparsers, parents)
     _add_bot_parsers(subparsers, parents)
     for subparser in subparsers.choices.values():
         subparser.set_defaults(subparser=subparser)
@@ -142,6 +144,7 @@ def configure_logging(level: int) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its URLs contain the bot token
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)   # logs every page it finds no article in
 
 
 def run_bot_command(args: argparse.Namespace, settings: Settings) -> int:

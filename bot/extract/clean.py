@@ -28,7 +28,7 @@ __all__ = ["MIN_BODY_WORDS", "body_problem", "clean_text", "detect_language", "o
 
 logger = logging.getLogger(__name__)
 
-MIN_BODY_WORDS = 60
+MIN_BODY_WORDS = 8                  # fewer words than this left: the page has no article text
 TITLE_CHARS = 90
 TOP_LINES = 12                      # metadata is looked for in this many lines at the top
 TERMINAL_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
@@ -279,10 +279,14 @@ def repeated_lines(texts: Sequence[str], min_count: int = 3) -> frozenset[str]:
 
 
 def body_problem(clean: CleanText) -> str | None:
-    """Why a clean body cannot be summarized (one sentence), or None when it can."""
+    """Why a page has no article to keep (one sentence), or None when it has one.
+
+    A short wire brief, a list or a single paragraph is an article; only a page with
+    (next to) no text left after removing its furniture is not.
+    """
     words = len(clean.body.split())
     if words == 0:
         return "no article text left after removing boilerplate"
     if words < MIN_BODY_WORDS:
-        return f"clean body too short to summarize ({words} words, need {MIN_BODY_WORDS})"
+        return f"no article text: {words} words left after removing boilerplate (need {MIN_BODY_WORDS})"
     return None

@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Sequence
 from bot.extract.clean import body_problem, clean_text, outlet_of, repeated_lines
 from bot.errors import ConfigError
 from bot.keypoints.points import extract_key_points
+from bot.nlp import split_sentences
 from bot.models import Article, CleanText, IngestReport, KeyPoint, Rejection, SeedFile, Theme
 from bot.sources.seeds import article_id, read_seed, read_seeds
 from bot.store.api import Store
@@ -72,13 +73,19 @@ def summarize_file(job: Job, themes: Sequence[Theme]) -> Result:
         problem = body_problem(clean)
         if problem:
             return Result(job.path, problem=problem)
-        points = extract_key_points(clean.body, clean.language)
+        points = extract_key_points(clean.body, clean.language) or first_sentences(clean.body, clean.language)
         if not points:
             return Result(job.path, problem="no sentence of the body can be a key point")
         return Result(job.path, clean, points, match_themes(clean.title, clean.body, themes))
     except Exception as exc:   # one broken file must not stop the ingest: it becomes a Rejection
         logger.warning("processing %s failed: %s", job.path, exc.__class__.__name__, exc_info=True)
         return Result(job.path, problem=f"processing failed ({exc.__class__.__name__}: {exc})")
+
+
+def first_sentences(body: str, language: str, n: int = 3) -> tuple[KeyPoint, ...]:
+    """The body's first sentences as key points: a list, a brief or a caption-like page has no better ones."""
+    sentences = [s for s in split_sentences(body, language) if len(s.split()) >= 3]
+    return tuple(KeyPoint(s, why="first sentences (too few candidates to rank)") for s in sentences[:n])
 
 
 def summarize_batch(jobs: list[Job], themes: Sequence[Theme]) -> list[Result]:

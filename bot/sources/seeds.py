@@ -1,7 +1,8 @@
 """The seed-file adapter: find article files under seeds/, decode them, reject what cannot be read.
 
-`.txt` and `.md` files are read as text; `.html` files are turned into text with
-header lines (title:, date:, url:, source:, author:, language:) that bot.extract.clean honours.
+`.txt` and `.md` files are read as text; `.html`/`.htm` files go through
+bot.extract.html (trafilatura) and become header lines (title:, date:, url:, source:,
+author:, language:) and the article's paragraphs, which bot.extract.clean honours.
 A file whose raw bytes hash to the hash the caller already knows for its path is
 not decoded at all (decoding, mojibake repair and HTML parsing are most of the cost).
 """
@@ -11,107 +12,26 @@ import hashlib
 import logging
 import os
 import posixpath
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Mapping
 
 import ftfy
 
+from bot.extract.html import extract_html, html_as_text
 from bot.models import Rejection, SeedFile
 
 logger = logging.getLogger(__name__)
 
-SEED_EXTENSIONS = (".txt", ".md", ".html")
+SEED_EXTENSIONS = (".txt", ".md", ".html", ".htm")
+HTML_EXTENSIONS = (".html", ".htm")
 MAX_SEED_BYTES = 2_000_000
 CONTROL_RATIO = 0.10          # more control characters than this: not text
 _CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))   # all but tab, LF, FF, CR
 
 
-_SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "svg",
-         "iframe", "template", "button", "select"}
-_BLOCKS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4",
-           "h5", "h6", "blockquote", "pre", "table", "tr", "figure", "figcaption", "dd", "dt", "title"}
-_VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr"}
-
-
-class _PageText(HTMLParser):
-    """Collects paragraph text and the page's metadata (title, canonical URL, author, date)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.blocks: list[str] = []
-        self._current: list[str] = []
-        self._skip: list[str] = []
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag in ("meta", "link", "html"):
-            self._read_meta(tag, values)
-        if tag in _VOID:
-            if tag == "br":
-                self._current.append("\n")
-            return
-        if self._skip or tag in _SKIP:
-            self._skip.append(tag)
-            return
-        if tag in _BLOCKS:
-            self._flush()
-        if tag.startswith("h") and tag[1:].isdigit():
-            self._current.append("#" * int(tag[1:]) + " ")
-        self._in_title = tag == "title"
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip:
-            if tag == self._skip[-1]:
-                self._skip.pop()
-            return
-        if tag == "title":
-            self.meta.setdefault("title", " ".join("".join(self._current).split()))
-            self._current = []
-            self._in_title = False
-        elif tag in _BLOCKS:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self._current.append(data)
-
-    def _read_meta(self, tag: str, values: dict[str, str]) -> None:
-        key = (values.get("property") or values.get("name") or values.get("rel") or "").lower()
-        content = values.get("content") or values.get("href") or ""
-        wanted = {"og:url": "url", "canonical": "url", "author": "author", "og:title": "title",
-                  "article:published_time": "date", "og:site_name": "source"}
-        if tag == "html" and values.get("lang"):
-            self.meta.setdefault("language", values["lang"][:2].lower())
-        elif key in wanted and content.strip():
-            self.meta.setdefault(wanted[key], content.strip())
-
-    def _flush(self) -> None:
-        text = "".join(self._current)
-        self._current = []
-        for line in text.split("\n"):
-            line = " ".join(line.split())
-            if line and line != "#" * len(line.split()[0]):
-                self.blocks.append(line)
-
-
 def html_to_text(html: str) -> str:
-    """An HTML page as header lines (title:, url:, author:, date:, source:, language:) and paragraphs."""
-    parser = _PageText()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    meta = parser.meta
-    if "date" in meta:
-        meta["date"] = meta["date"][:10] if re.match(r"\d{4}-\d{2}-\d{2}", meta["date"]) else ""
-    if meta.get("language") not in ("en", "es"):
-        meta.pop("language", None)
-    header = [f"{key}: {value}" for key, value in meta.items() if value]
-    body = [block for block in parser.blocks if block.lstrip("# ") != meta.get("title", "")]
-    return "\n".join(header) + ("\n\n" if header else "") + "\n\n".join(body)
+    """An HTML page as header lines (title:, date:, url:, source:, author:, language:) and its article's paragraphs."""
+    return html_as_text(extract_html(html))
 
 
 def article_id(rel_path: str) -> str:
@@ -190,13 +110,11 @@ def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES,
     if content_hash == known_hash:
         return SeedFile(rel_path, "", content_hash)
     text, notes = decode_bytes(data)
-    if rel_path.lower().endswith(".html"):
-        try:
-            text = html_to_text(text)
-        except Exception as error:  # html.parser is lenient; anything it still trips on is the file's fault
-            return Rejection(rel_path, f"cannot parse the HTML ({error})")
+    is_html = rel_path.lower().endswith(HTML_EXTENSIONS)
+    if is_html:
+        text = html_to_text(text)
     if not text.strip():
-        reason = "file has no text (only markup)" if rel_path.lower().endswith(".html") else "file has only whitespace"
+        reason = "file has no text (only markup)" if is_html else "file has only whitespace"
         return Rejection(rel_path, reason)
     return SeedFile(rel_path, text, content_hash, notes)
 
