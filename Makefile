@@ -1,4 +1,4 @@
-# The two commands: `make run` (the bot) and `make test` (the suite).
+# The two commands: `make run` (the bot) and `make test` (mypy over bot/, then the suite).
 # Each builds the virtual environment first when pyproject.toml changed.
 PYTHON ?= python3
 VENV   := .venv
@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/digestbot run
 
 test: $(STAMP)
+	$(BIN)/python -m mypy bot
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

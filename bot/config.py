@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -105,7 +105,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     if env_file and Path(env_file).is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}   # field name -> parsed value; Settings(**kwargs) checks the names
     for f in fields(Settings):
         raw = values.get(f.name.upper())
         if raw is None or (raw == "" and f.name != "telegram_bot_token"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from typing import Any
 
 from bot.cli.common import load_theme_list, open_store, print_json, theme_by_command
 from bot.config import Settings
@@ -51,7 +52,7 @@ def _newest_first(articles: list[Article]) -> list[Article]:
     return sorted(by_id, key=lambda a: a.published, reverse=True)
 
 
-def article_row(article: Article) -> dict[str, object]:
+def article_row(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
         "date": article.published,

@@ -13,6 +13,7 @@ import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.cli import articles as cli_articles
@@ -112,7 +113,7 @@ def subcommand_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Ar
 def load_cli_settings(args: argparse.Namespace) -> Settings:
     """Settings from the environment and .env, with the global options on top."""
     settings = load_settings()
-    overrides = {field: Path(getattr(args, option)) for option, field in
+    overrides: dict[str, Any] = {field: Path(getattr(args, option)) for option, field in
                  (("data_dir", "data_dir"), ("seeds", "seeds_dir"), ("digests", "digests_dir"))
                  if hasattr(args, option)}
     return replace(settings, **overrides) if overrides else settings

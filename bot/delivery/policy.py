@@ -14,6 +14,7 @@ import random
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
@@ -74,7 +75,7 @@ def backoff_delay(attempts: int, base: float, cap: float, rng: random.Random) ->
     return min(cap, base * 2 ** max(attempts - 1, 0)) * rng.uniform(0.5, 1.0)
 
 
-def is_chat_gone(exc: Exception) -> bool:
+def is_chat_gone(exc: Exception) -> TypeGuard[Forbidden | BadRequest]:
     """Forbidden (blocked, kicked) or a 400 saying the chat is not there."""
     if isinstance(exc, Forbidden):
         return True

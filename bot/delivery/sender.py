@@ -61,8 +61,8 @@ class Sender:
         self._unsaved = 0                       # sent, not yet durable (including a flush in progress)
         self._flushing = False
         self._tasks: set[asyncio.Task] = set()
-        self._wake: asyncio.Event | None = None
-        self._flush_now: asyncio.Event | None = None
+        self._wake = asyncio.Event()            # (re)made in run(), in the loop that waits on them
+        self._flush_now = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refill_requested = True
         self._last_refill = -math.inf
@@ -77,8 +77,7 @@ class Sender:
     def wake(self) -> None:
         """New pushes are in the store: look now (call from the event loop)."""
         self._refill_requested = True
-        if self._wake is not None:
-            self._wake.set()
+        self._wake.set()
 
     def wake_threadsafe(self) -> None:
         """`wake` from another thread (an ingest worker)."""
@@ -87,8 +86,7 @@ class Sender:
 
     def stop(self) -> None:
         self._stop = True
-        if self._wake is not None:
-            self._wake.set()
+        self._wake.set()
 
     def is_idle(self) -> bool:
         """Nothing queued, in flight, unwritten, or pending in the store."""
@@ -136,7 +134,7 @@ class Sender:
 
     async def _sleep(self, seconds: float) -> None:
         if not self._wake.is_set() and seconds > 0:
-            timer = self._loop.call_later(min(seconds, 0.25), self._wake.set)   # cheaper than wait_for
+            timer = asyncio.get_running_loop().call_later(min(seconds, 0.25), self._wake.set)   # cheaper than wait_for
             try:
                 await self._wake.wait()
             finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from bot.errors import UnknownItem
+from bot.digest.catalog import Catalog
 from bot.digest.i18n import t
 from bot.models import Digest, DigestSection, Story, Subscriber, Theme
 
@@ -24,7 +25,7 @@ def page(stories: tuple[Story, ...] | list[Story], offset: int, limit: int) -> t
     return chunk, (offset + limit if len(stories) > offset + limit else None)
 
 
-def theme_digest(catalog, command: str, language: str, offset: int = 0, limit: int = 5) -> Digest:
+def theme_digest(catalog: Catalog, command: str, language: str, offset: int = 0, limit: int = 5) -> Digest:
     """The newest stories of one theme, a page at a time; raises UnknownItem for an unknown command."""
     theme = catalog.theme(command)
     if theme is None:
@@ -34,14 +35,14 @@ def theme_digest(catalog, command: str, language: str, offset: int = 0, limit: i
     return Digest(theme.title_in(language), sections, language, next_offset)
 
 
-def latest_digest(catalog, language: str, offset: int = 0, limit: int = 5) -> Digest:
+def latest_digest(catalog: Catalog, language: str, offset: int = 0, limit: int = 5) -> Digest:
     """The newest stories across all themes, a page at a time."""
     stories, next_offset = page(catalog.stories, offset, limit)
     sections = (DigestSection(None, stories),) if stories else ()
     return Digest(t("latest_title", language), sections, language, next_offset)
 
 
-def search_digest(catalog, query: str, language: str, limit: int = 10) -> Digest:
+def search_digest(catalog: Catalog, query: str, language: str, limit: int = 10) -> Digest:
     """The stories that best match `query` (the catalog's order)."""
     stories = tuple(catalog.search(query, limit=max(limit, 1)))[:max(limit, 1)] if query.strip() else ()
     shown = " ".join(query.split())
@@ -51,7 +52,7 @@ def search_digest(catalog, query: str, language: str, limit: int = 10) -> Digest
     return Digest(t("search_title", language, query=shown), sections, language)
 
 
-def story_digest(catalog, story_id: str, language: str) -> Digest | None:
+def story_digest(catalog: Catalog, story_id: str, language: str) -> Digest | None:
     """One story, whole; None when there is no story with that id."""
     story = catalog.story(story_id)
     if story is None:
@@ -64,7 +65,7 @@ def newest_first(stories: list[Story]) -> list[Story]:
     return sorted(stories, key=lambda s: (s.published or "", s.first_seen, s.id), reverse=True)
 
 
-def new_stories(catalog, subscriber: Subscriber, now: float) -> list[Story]:
+def new_stories(catalog: Catalog, subscriber: Subscriber, now: float) -> list[Story]:
     """Stories of the subscriber's themes first seen after their last digest and not after `now`, once each."""
     if not subscriber.themes:
         return []
@@ -75,7 +76,7 @@ def new_stories(catalog, subscriber: Subscriber, now: float) -> list[Story]:
     return newest_first(list(unique.values()))
 
 
-def group_by_theme(stories: list[Story], catalog, commands: tuple[str, ...]) -> tuple[DigestSection, ...]:
+def group_by_theme(stories: list[Story], catalog: Catalog, commands: tuple[str, ...]) -> tuple[DigestSection, ...]:
     """Each story under the first of `commands` it belongs to, sections in `commands` order."""
     placed: dict[str, list[Story]] = {command: [] for command in commands}
     leftovers: list[Story] = []
@@ -92,12 +93,12 @@ def group_by_theme(stories: list[Story], catalog, commands: tuple[str, ...]) -> 
     return tuple(sections)
 
 
-def _theme_or_stub(catalog, command: str) -> Theme:
+def _theme_or_stub(catalog: Catalog, command: str) -> Theme:
     theme = catalog.theme(command)
     return theme if theme is not None else Theme(command, {"en": command}, {}, ())
 
 
-def subscriber_digest(catalog, subscriber: Subscriber, now: float,
+def subscriber_digest(catalog: Catalog, subscriber: Subscriber, now: float,
                       max_stories: int = MAX_SUBSCRIBER_STORIES) -> Digest | None:
     """What is new in the subscriber's themes since their last digest, each story once; None when nothing is."""
     stories = new_stories(catalog, subscriber, now)

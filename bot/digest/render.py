@@ -12,6 +12,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 from bot.digest.i18n import format_date, t
@@ -96,7 +97,7 @@ def join(pieces: list[Piece], separator: str = "\n") -> Piece:
     return result
 
 
-def truncate_to_fit(build, value: str, chars: int = BLOCK_CHARS) -> Piece:
+def truncate_to_fit(build: Callable[..., Piece], value: str, chars: int = BLOCK_CHARS) -> Piece:
     """build(value) when it fits in `chars`, else build() of the longest clipped value that does."""
     piece = build(value)
     if piece.fits(chars):

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import punkt
+
 from bot.nlp import PunktTokenizer
 
 MAX_SENTENCES = 150        # candidates considered per article (keeps long articles fast)
@@ -103,7 +105,7 @@ def opens_with_quote(sentence: str) -> bool:
     return sentence.startswith(_QUOTE_OPEN)
 
 
-def sentence_spans(line: str, model) -> list[str]:
+def sentence_spans(line: str, model: punkt.PunktSentenceTokenizer) -> list[str]:
     """Punkt sentences of one line, re-joined where Punkt split after a title or initial."""
     spans: list[list[int]] = []
     for start, end in model.span_tokenize(line):

@@ -258,6 +258,7 @@ class _Plan:
 
     def _article(self, seed: SeedFile, result: Result, old: Article | None) -> Article:
         clean = result.clean
+        assert clean is not None, "only accepted results (with a clean text) become articles"
         return Article(
             id=article_id(seed.path), path=seed.path, content_hash=seed.content_hash, title=clean.title,
             body=clean.body, language=clean.language, key_points=result.key_points, themes=result.themes,

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 from bot.models import Article, Story
 from bot.stories.points import POINTS_MIN, merge_points
@@ -27,6 +27,9 @@ WINDOW_DAYS = 7           # candidate pairs: published within this many days (or
 LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is not read
 MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
+Span = tuple[int | None, int | None]        # first and last known date ordinal of a story
+PairScore = Callable[[int, int], float]    # same-event score of two articles by index
+
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
 WORD_WEIGHT, ENTITY_WEIGHT, THEME_WEIGHT = 0.5, 0.35, 0.15
 
@@ -138,14 +141,14 @@ def group_stories(articles: Sequence[Article]) -> list[Story]:
             scored.append((score, i, j))
     known = {(i, j): score for score, i, j in scored}
 
-    def score(i: int, j: int) -> float:
+    def score_pair(i: int, j: int) -> float:
         key = (min(i, j), max(i, j))
         if key not in known:
             known[key] = _pair_score(profiles[i], profiles[j], vectors[i], vectors[j], weights)
         return known[key]
 
-    spans = [(p.day, p.day) for p in profiles]
-    groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score)
+    spans: list[Span] = [(p.day, p.day) for p in profiles]
+    groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score_pair)
     stories = [_story(tuple(sorted((profiles[i].article for i in members), key=_newest_first, reverse=True)))
                for members in groups]
     return sorted(stories, key=lambda s: (s.published, s.first_seen, s.id), reverse=True)
@@ -168,9 +171,9 @@ def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],
     return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
 
 
-def _close_pairs(profiles: Sequence[_Profile], members: list[int]):
+def _close_pairs(profiles: Sequence[_Profile], members: list[int]) -> Iterator[tuple[int, int]]:
     """Pairs of members published within WINDOW_DAYS (plus tolerance), or with an unknown date."""
-    dated = sorted((profiles[i].day, i) for i in members if profiles[i].day is not None)
+    dated = sorted((day, i) for i in members if (day := profiles[i].day) is not None)
     undated = [i for i in members if profiles[i].day is None]
     for position, (day, i) in enumerate(dated):
         for later_day, j in dated[position + 1:]:
@@ -178,13 +181,14 @@ def _close_pairs(profiles: Sequence[_Profile], members: list[int]):
                 break
             if _date_factor(profiles[i], profiles[j]) > 0.0:
                 yield (min(i, j), max(i, j))
-    for k, i in enumerate(undated):
+    for i in undated:
         for j in members:
             if j != i and (profiles[j].day is not None or j > i):
                 yield (min(i, j), max(i, j))
 
 
-def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[tuple], score) -> list[list[int]]:
+def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
+           score: PairScore) -> list[list[int]]:
     """Average-linkage merging, best pairs first: two stories join when their articles agree
     on average (`score(i, j)` over every cross pair) and their dates stay within a short span."""
     story_of = list(range(count))
@@ -204,14 +208,14 @@ def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[tuple],
     return list(members.values())
 
 
-def _agree(left: list[int], right: list[int], score) -> bool:
+def _agree(left: list[int], right: list[int], score: PairScore) -> bool:
     if len(left) == 1 and len(right) == 1:
         return True
     total = sum(score(i, j) for i in left for j in right)
     return total / (len(left) * len(right)) >= SAME_EVENT
 
 
-def _join_span(a: tuple, b: tuple) -> tuple | None:
+def _join_span(a: Span, b: Span) -> Span | None:
     days = [d for d in (*a, *b) if d is not None]
     if not days:
         return (None, None)

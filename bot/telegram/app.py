@@ -38,8 +38,8 @@ OFFLINE_TOKEN = "0:offline"
 
 def application_handlers() -> list[BaseHandler]:
     """Every handler of group 0, in the order PTB tries them."""
-    return (reader_handlers() + subscription_handlers() + admin_handlers()
-            + callback_handlers() + inline_handlers())
+    return [*reader_handlers(), *subscription_handlers(), *admin_handlers(),
+            *callback_handlers(), *inline_handlers()]
 
 
 def build_application(services: Services, *, request: BaseRequest | None = None,

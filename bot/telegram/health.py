@@ -8,6 +8,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.digest.i18n import t
 from bot.services import Services
+from bot.telegram.jobs import job_queue_of
 
 logger = logging.getLogger(__name__)
 
@@ -35,5 +36,5 @@ async def warn_admins_of_store_trouble(context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def install_health_checks(application: Application) -> None:
-    application.job_queue.run_repeating(warn_admins_of_store_trouble, interval=CHECK_SECONDS, first=CHECK_SECONDS,
-                                        name="warn_admins_of_store_trouble")
+    job_queue_of(application).run_repeating(warn_admins_of_store_trouble, interval=CHECK_SECONDS,
+                                            first=CHECK_SECONDS, name="warn_admins_of_store_trouble")

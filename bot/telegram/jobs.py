@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.delivery.due import DigestScheduler
 from bot.delivery.sender import Sender
@@ -15,6 +15,13 @@ logger = logging.getLogger(__name__)
 SENDER = "delivery.sender"
 SCHEDULER = "schedule.digests"
 SENDER_TASK = "delivery.sender_task"
+
+
+def job_queue_of(application: Application) -> JobQueue:
+    """The Application's JobQueue (PTB leaves it None without the job-queue extra)."""
+    if application.job_queue is None:
+        raise RuntimeError("the Application has no JobQueue: install python-telegram-bot[job-queue]")
+    return application.job_queue
 
 
 def ensure_sender(application: Application) -> None:
@@ -32,7 +39,8 @@ def ensure_sender(application: Application) -> None:
 async def send_due_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: enqueue the digests of every subscriber whose time has come."""
     ensure_sender(context.application)
-    await context.job.data.run_pass()
+    scheduler: DigestScheduler = context.application.bot_data[SCHEDULER]
+    await scheduler.run_pass()
 
 
 async def start_sender(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,7 +54,7 @@ def install_schedules(application: Application, services: Services) -> None:
     scheduler = DigestScheduler(services, sender)
     application.bot_data[SENDER] = sender
     application.bot_data[SCHEDULER] = scheduler
-    job_queue = application.job_queue
+    job_queue = job_queue_of(application)
     job_queue.run_repeating(send_due_digests, interval=services.settings.tick_seconds, first=1.0,
                             name="send_due_digests", data=scheduler,
                             job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})

@@ -64,7 +64,7 @@ def setting_choices(name: str, language: str) -> Markup:
     elif name == "freq":
         choices = [(t(f"tg_btn_{value}", language), value) for value in FREQUENCIES]
     elif name == "wd":
-        choices = list(zip(t("tg_weekdays", language).split(","), range(7)))
+        choices = list(zip(t("tg_weekdays", language).split(","), map(str, range(7))))
     elif name == "lang":
         choices = [(label, code) for code, label in LANGUAGE_NAMES.items()]
     else:

@@ -42,7 +42,7 @@ def help_text(application: Application, language: str, is_admin: bool) -> str:
     """Every command (admin ones only for admins), every theme, and inline mode."""
     services = application.bot_data["services"]
     lines = [say("tg_help_commands", language)]
-    admin_lines = []
+    admin_lines: list[str] = []
     for command, admin, doc in registered_commands(application):
         line = f"/{command} — {_escape(describe_command(command, doc, language))}"
         (admin_lines if admin else lines).append(line)

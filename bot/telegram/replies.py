@@ -4,15 +4,32 @@ from __future__ import annotations
 import asyncio
 import functools
 import html
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Callable, Coroutine, Sequence
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.digest.i18n import pick_language, t
 from bot.services import Services
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
+
+
+def chat_of(update: Update) -> Chat:
+    """The chat the update came from (every update our handlers accept has one)."""
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError(f"update {update.update_id} has no chat")
+    return chat
+
+
+async def pressed(update: Update) -> tuple[CallbackQuery, str]:
+    """Answer a button press (the spinner stops) and return the query and its data."""
+    query = update.callback_query
+    if query is None:
+        raise ValueError(f"update {update.update_id} is not a button press")
+    await query.answer()
+    return query, query.data or ""
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -56,7 +73,7 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                 markup: InlineKeyboardMarkup | None = None) -> Message:
     """Send `text` (Telegram HTML) to the chat and topic the update came from."""
     return await context.bot.send_message(
-        update.effective_chat.id, text, message_thread_id=thread_of(update), reply_markup=markup)
+        chat_of(update).id, text, message_thread_id=thread_of(update), reply_markup=markup)
 
 
 async def reply_parts(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: Sequence[str],

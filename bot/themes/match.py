@@ -19,7 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from bot.errors import ThemeError
 from bot.models import Theme
@@ -99,13 +99,13 @@ def validate_themes(themes: Sequence[Theme]) -> list[str]:
     return problems
 
 
-def _string_list(value: Any, key: str, fail) -> list[str]:
+def _string_list(value: Any, key: str, fail: Callable[[str, str], ThemeError]) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail(key, f"{key} must be a list of strings")
     return value
 
 
-def _language_table(value: Any, key: str, fail) -> dict[str, str]:
+def _language_table(value: Any, key: str, fail: Callable[[str, str], ThemeError]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -288,7 +288,7 @@ def _prepare(title: str, body: str) -> _Text:
                  tuple(blocks), tuple(dead))
 
 
-def _tweets(body: str):
+def _tweets(body: str) -> Iterator[re.Match[str]]:
     """Embedded tweets: each pic.twitter.com link with the sentence just before it."""
     position = body.find("pic.twitter.com")
     while position != -1:

@@ -35,7 +35,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -228,7 +228,7 @@ class JournaledStorage(Storage):
         members = {name: {key: encode_record(key, doc) for key, doc in upserts.items()}
                    for name, (upserts, _) in batch.items()}
         try:
-            self._journal.append(encode_entry({name: (members[name].values(), removals)
+            self._journal.append(encode_entry({name: (list(members[name].values()), removals)
                                                for name, (_, removals) in batch.items()}),
                                  sum(len(upserts) + len(removals) for upserts, removals in batch.values()))
         except StoreError as exc:
@@ -318,7 +318,7 @@ def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any
 class KeyedTable(Table):
     """A TinyDB table whose document ids are our own string keys, written in batches."""
 
-    document_id_class = str
+    document_id_class = str   # type: ignore[assignment]  # TinyDB types it as int; any hashable works
 
     def _update_table(self, updater: Callable[[dict], None]) -> None:
         """TinyDB's own methods (update, remove, ...): one write of the records they changed."""
@@ -329,12 +329,14 @@ class KeyedTable(Table):
 
     def apply(self, upserts: Mapping[str, dict] | None = None, removals: Iterable[str] = ()) -> None:
         """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)."""
-        self._storage.commit({self.name: (upserts or {}, removals)})
+        storage = self._storage
+        assert isinstance(storage, JournaledStorage), "a KeyedTable lives in a KeyedDB"
+        storage.commit({self.name: (upserts or {}, removals)})
         self.clear_cache()
 
     def docs(self) -> Mapping[str, dict]:
         """Every document by key, live (later writes show in it): read-only, never mutate."""
-        return self._read_table()
+        return cast(Mapping[str, dict], self._read_table())
 
 
 class KeyedDB(TinyDB):
@@ -344,7 +346,9 @@ class KeyedDB(TinyDB):
 def open_table(path: Path, name: str, compaction: Compaction = Compaction()) -> tuple[KeyedDB, KeyedTable]:
     """Open (or prepare) one JSON file, and its journal, holding one table called `name`."""
     db = KeyedDB(path, storage=JournaledStorage, compaction=compaction)
-    return db, db.table(name, cache_size=0)
+    table = db.table(name, cache_size=0)
+    assert isinstance(table, KeyedTable)
+    return db, table
 
 
 def decode_all(path: Path, docs: Mapping[str, dict], decode: Callable[[dict], Any], kind: str) -> dict[str, Any]:

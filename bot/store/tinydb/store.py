@@ -25,7 +25,7 @@ from bot.errors import StoreError
 from bot.models import Article, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
-from bot.store.tinydb.files import Compaction, decode_all, open_table, remove_stale_temp_files
+from bot.store.tinydb.files import Compaction, KeyedDB, decode_all, open_table, remove_stale_temp_files
 from bot.store.tinydb.outbox import Outbox, check_statuses
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class TinyStore:
         self._closed = False
         _private_directory(self.data_dir)
         remove_stale_temp_files(self.data_dir)
-        self._dbs = []
+        self._dbs: list[KeyedDB] = []
         self._compaction = compaction
         self._meta = self._open("meta")
         self._check_schema()

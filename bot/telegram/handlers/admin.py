@@ -62,7 +62,8 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     catalog = services.library.catalog
     command = context.args[0].lower().lstrip("/") if context.args else ""
     if catalog.theme(command) is None:
-        return await usage(update, context, "/preview <theme>")
+        await usage(update, context, "/preview <theme>")
+        return
     page = digest.theme_digest(catalog, command, language_of(update, services), 0,
                                services.settings.stories_per_page)
     await reply_parts(update, context, render.render_html(page))

@@ -9,7 +9,7 @@ from bot.telegram import keyboards
 from bot.telegram.handlers import reader as handlers
 from bot.telegram import subscriptions as subs
 from bot.telegram.handlers.subscribe import chat_subscriber, save_setting, subscribe_chat, unsubscribe_chat
-from bot.telegram.replies import language_of, reply, say, services_of
+from bot.telegram.replies import language_of, pressed, reply, say, services_of
 
 
 def _known_theme(context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
@@ -18,26 +18,27 @@ def _known_theme(context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
 
 async def show_theme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """show:<theme> — the theme's newest stories."""
-    await update.callback_query.answer()
-    command = update.callback_query.data.split(":", 1)[1]
+    _, data = await pressed(update)
+    command = data.split(":", 1)[1]
     if _known_theme(context, command):
         await handlers.send_theme(update, context, command)
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """more:<theme|latest>:<offset> — the next page of older stories."""
-    await update.callback_query.answer()
-    _, command, offset = update.callback_query.data.split(":", 2)
+    _, data = await pressed(update)
+    _, command, offset = data.split(":", 2)
     if command == "latest":
-        return await handlers.latest(update, context, int(offset))
+        await handlers.latest(update, context, int(offset))
+        return
     if _known_theme(context, command):
         await handlers.send_theme(update, context, command, int(offset))
 
 
 async def context_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ctx:<theme> — what the theme is about, with a subscribe button."""
-    await update.callback_query.answer()
-    command = update.callback_query.data.split(":", 1)[1]
+    _, data = await pressed(update)
+    command = data.split(":", 1)[1]
     theme = services_of(context).library.catalog.theme(command)
     if theme is not None:
         language = language_of(update, services_of(context))
@@ -47,23 +48,24 @@ async def context_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """sub:<theme> / unsub:<theme> — subscribe or unsubscribe in one tap."""
-    await update.callback_query.answer()
-    action, command = update.callback_query.data.split(":", 1)
+    _, data = await pressed(update)
+    action, command = data.split(":", 1)
     if action == "unsub":
-        return await unsubscribe_chat(update, context, command)
+        await unsubscribe_chat(update, context, command)
+        return
     if _known_theme(context, command):
         await subscribe_chat(update, context, command)
 
 
 async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """set:menu:<name> shows the choices for a setting; set:<name>:<value> saves one."""
-    query = update.callback_query
-    await query.answer()
-    _, name, value = query.data.split(":", 2)
+    query, data = await pressed(update)
+    _, name, value = data.split(":", 2)
     language = chat_subscriber(update, context).language
     if name == "menu":
-        return await query.edit_message_text(say(f"tg_pick_{value}", language),
-                                             reply_markup=keyboards.setting_choices(value, language))
+        await query.edit_message_text(say(f"tg_pick_{value}", language),
+                                      reply_markup=keyboards.setting_choices(value, language))
+        return
     await save_setting(update, context, name, value)
     if name == "freq" and value == "weekly":
         await reply(update, context, say("tg_pick_weekday", language),

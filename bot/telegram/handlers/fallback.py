@@ -24,13 +24,17 @@ def command_of(text: str, bot_username: str) -> str | None:
 
 async def theme_or_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A theme's newest stories, or a short pointer to /help for an unknown command."""
-    command = command_of(update.effective_message.text, context.bot.username)
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = command_of(message.text, context.bot.username)
     if command is None or command in {c for c, _, _ in registered_commands(context.application)}:
         return
     services = services_of(context)
     await refresh_themes(services)
     if services.library.catalog.theme(command) is not None:
-        return await handlers.send_theme(update, context, command)
+        await handlers.send_theme(update, context, command)
+        return
     language = language_of(update, services)
     await reply(update, context, say("tg_unknown_command", language, command=command[:64]))
 

@@ -46,16 +46,19 @@ def page_start(offset: str) -> int:
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stories matching the typed words (the newest when nothing is typed), a page at a time."""
+    query = update.inline_query
+    if query is None:
+        return
     services = services_of(context)
     catalog = services.library.catalog
-    words = update.inline_query.query.strip()[:MAX_QUERY]
+    words = query.query.strip()[:MAX_QUERY]
     language = language_of(update, services)
-    start = page_start(update.inline_query.offset)
+    start = page_start(query.offset)
     results = pages_of(context).get(catalog, ("inline", words, language, start),
                                     lambda: story_results(catalog, words, language, start))
     more = start + PAGE_SIZE < MAX_RESULTS and len(results) == PAGE_SIZE
-    await update.inline_query.answer(results, cache_time=60, is_personal=False,
-                                     next_offset=str(start + PAGE_SIZE) if more else "")
+    await query.answer(results, cache_time=60, is_personal=False,
+                       next_offset=str(start + PAGE_SIZE) if more else "")
 
 
 def inline_handlers() -> list[InlineQueryHandler]:

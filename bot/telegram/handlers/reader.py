@@ -19,7 +19,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await refresh_themes(services)
     if context.args and services.library.catalog.theme(context.args[0].lower()):
         from bot.telegram.handlers.subscribe import subscribe_chat
-        return await subscribe_chat(update, context, context.args[0].lower())
+        await subscribe_chat(update, context, context.args[0].lower())
+        return
     language = language_of(update, services)
     themes = services.library.catalog.themes
     await reply(update, context, say("tg_welcome", language),
@@ -74,19 +75,22 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int
 async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One story in full: /story <id>."""
     if not context.args:
-        return await usage(update, context, "/story <id>")
+        await usage(update, context, "/story <id>")
+        return
     services = services_of(context)
     language = language_of(update, services)
     found = digest.story_digest(services.library.catalog, context.args[0], language)
     if found is None:
-        return await reply(update, context, say("tg_no_story", language, id=context.args[0][:100]))
+        await reply(update, context, say("tg_no_story", language, id=context.args[0][:100]))
+        return
     await reply_parts(update, context, render.render_html(found))
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stories matching plain words, accents and case ignored: /search <words>."""
     if not context.args:
-        return await usage(update, context, "/search <words>")
+        await usage(update, context, "/search <words>")
+        return
     services = services_of(context)
     language = language_of(update, services)
     catalog = services.library.catalog
@@ -96,7 +100,8 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not found.stories:
         hint = say("no_results", language, query=words[:100]) + "\n" + say(
             "tg_try_themes", language, themes=" ".join(f"/{t.command}" for t in catalog.themes))
-        return await reply(update, context, hint)
+        await reply(update, context, hint)
+        return
     parts = pages_of(context).get(catalog, ("search-html", words, language), lambda: render.render_html(found))
     await reply_parts(update, context, parts)
 

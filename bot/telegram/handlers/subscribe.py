@@ -8,7 +8,7 @@ from bot.models import Subscriber
 from bot.telegram import keyboards
 from bot.telegram import subscriptions as subs
 from bot.telegram.replies import (
-    language_of, refresh_themes, reply, say, services_of, thread_of, usage,
+    chat_of, language_of, refresh_themes, reply, say, services_of, thread_of, usage,
 )
 
 SETTING_NAMES = ("time", "tz", "freq", "lang", "quiet", "wd")
@@ -17,7 +17,8 @@ SETTING_NAMES = ("time", "tz", "freq", "lang", "quiet", "wd")
 def chat_subscriber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Subscriber:
     """The chat's subscriber (saved, or new with defaults and the user's language)."""
     services = services_of(context)
-    return subs.current(services, update.effective_chat.id, chat_type=update.effective_chat.type,
+    chat = chat_of(update)
+    return subs.current(services, chat.id, chat_type=chat.type,
                         language=language_of(update, services), thread_id=thread_of(update))
 
 
@@ -25,9 +26,11 @@ async def subscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, com
     """Add one theme to the chat's subscription and confirm with the schedule."""
     services = services_of(context)
     subscriber = chat_subscriber(update, context)
-    title = services.library.catalog.theme(command).title_in(subscriber.language)
+    theme = services.library.catalog.theme(command)
+    title = theme.title_in(subscriber.language) if theme else command
     if command in subscriber.themes and subscriber.is_active:
-        return await reply(update, context, say("tg_already", subscriber.language, title=title))
+        await reply(update, context, say("tg_already", subscriber.language, title=title))
+        return
     saved = await subs.save(services, subs.add_theme(subscriber, command))
     await reply(update, context, say("tg_subscribed", saved.language, title=title,
                                      **subs.describe(saved, saved.language)))
@@ -39,12 +42,14 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await refresh_themes(services)
     catalog, language = services.library.catalog, language_of(update, services)
     if not context.args:
-        return await reply(update, context, say("tg_choose_theme", language),
-                           keyboards.themes_keyboard(catalog.themes, language, "sub"))
+        await reply(update, context, say("tg_choose_theme", language),
+                    keyboards.themes_keyboard(catalog.themes, language, "sub"))
+        return
     command = context.args[0].lower().lstrip("/")
     if catalog.theme(command) is None:
-        return await usage(update, context, "/subscribe <theme>  — " + ", ".join(
-            t.command for t in catalog.themes))
+        await usage(update, context, "/subscribe <theme>  — " + ", ".join(
+     t.command for t in catalog.themes))
+        return
     await subscribe_chat(update, context, command)
 
 
@@ -55,10 +60,12 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     language = subscriber.language
     if not context.args:
         if not subscriber.themes:
-            return await reply(update, context, say("tg_no_subs", language))
+            await reply(update, context, say("tg_no_subs", language))
+            return
         themes = [services.library.catalog.theme(c) for c in subscriber.themes]
-        return await reply(update, context, say("tg_choose_theme", language),
-                           keyboards.themes_keyboard([t for t in themes if t], language, "unsub"))
+        await reply(update, context, say("tg_choose_theme", language),
+                    keyboards.themes_keyboard([t for t in themes if t], language, "unsub"))
+        return
     await unsubscribe_chat(update, context, context.args[0].lower().lstrip("/"))
 
 
@@ -68,11 +75,13 @@ async def unsubscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, c
     language = subscriber.language
     if command == "all":
         await subs.save(services, subs.remove_theme(subscriber, None))
-        return await reply(update, context, say("tg_unsubscribed_all", language))
+        await reply(update, context, say("tg_unsubscribed_all", language))
+        return
     theme = services.library.catalog.theme(command)
     title = theme.title_in(language) if theme else command
     if command not in subscriber.themes:
-        return await reply(update, context, say("tg_not_subscribed", language, title=title))
+        await reply(update, context, say("tg_not_subscribed", language, title=title))
+        return
     await subs.save(services, subs.remove_theme(subscriber, command))
     await reply(update, context, say("tg_unsubscribed", language, title=title))
 
@@ -83,7 +92,8 @@ async def mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     subscriber = chat_subscriber(update, context)
     language = subscriber.language
     if not subscriber.themes:
-        return await reply(update, context, say("tg_no_subs", language))
+        await reply(update, context, say("tg_no_subs", language))
+        return
     themes = {c: services.library.catalog.theme(c) for c in subscriber.themes}
     names = ", ".join(theme.title_in(language) if theme else c for c, theme in themes.items())
     await reply(update, context, say("tg_mysubs", language, themes=names, **subs.describe(subscriber, language)))
@@ -94,12 +104,14 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     subscriber = chat_subscriber(update, context)
     language = subscriber.language
     if not context.args:
-        return await reply(update, context, say("tg_settings", language, **subs.describe(subscriber, language)),
-                           keyboards.settings_keyboard(language))
+        await reply(update, context, say("tg_settings", language, **subs.describe(subscriber, language)),
+                    keyboards.settings_keyboard(language))
+        return
     name, value = context.args[0].lower(), " ".join(context.args[1:])
     if name not in SETTING_NAMES or not value:
-        return await usage(update, context, "/settings time 07:30 | tz America/Lima | freq daily|weekly monday|instant"
-                                            " | lang en|es | quiet 22:00-07:00|off")
+        await usage(update, context, "/settings time 07:30 | tz America/Lima | freq daily|weekly monday|instant"
+                                     " | lang en|es | quiet 22:00-07:00|off")
+        return
     await save_setting(update, context, name, value)
 
 
@@ -109,8 +121,9 @@ async def save_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, name:
     try:
         changed = subs.apply_setting(subscriber, name, value)
     except subs.SettingError as error:
-        return await reply(update, context, say("tg_bad_value", subscriber.language, value=error.value[:64],
-                                                setting=error.setting, hint=error.hint))
+        await reply(update, context, say("tg_bad_value", subscriber.language, value=error.value[:64],
+                                         setting=error.setting, hint=error.hint))
+        return
     saved = await subs.save(services_of(context), changed)
     await reply(update, context, say("tg_saved", saved.language, **subs.describe(saved, saved.language)))
 
