@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from bot.cli.common import open_store, print_json
 from bot.config import Settings
@@ -27,7 +28,7 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run_export_command)
 
 
-def export_rows(catalog: Catalog) -> list[dict[str, object]]:
+def export_rows(catalog: Catalog) -> list[dict[str, Any]]:
     """One JSON-ready object per live article of the catalog, sorted by path."""
     pairs = [(article, story) for story in catalog.stories for article in story.articles]
     rows = []

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 from lxml.etree import ParserError
 
 logger = logging.getLogger(__name__)
@@ -92,15 +93,16 @@ def visible_text(html: str) -> str:
     return _paragraphs(tree.text_content())
 
 
-def _bare_extraction(html: str, url: str, today: dt.date):
+def _bare_extraction(html: str, url: str, today: dt.date) -> Document | None:
     try:
-        return trafilatura.bare_extraction(html, url=url or None, favor_precision=True, include_comments=False,
-                                           with_metadata=True, date_extraction_params={
-                                               "extensive_search": False, "original_date": True,
-                                               "max_date": today.isoformat()})
+        document = trafilatura.bare_extraction(html, url=url or None, favor_precision=True, include_comments=False,
+                                             with_metadata=True, date_extraction_params={
+                                                 "extensive_search": False, "original_date": True,
+                                                 "max_date": today.isoformat()})
     except Exception as exc:     # a page trafilatura cannot parse: the fallback below reads it
         logger.info("trafilatura failed on a page (%s)", exc.__class__.__name__)
         return None
+    return document if isinstance(document, Document) else None   # as_dict=False: a Document or None
 
 
 def extract_html(html: str, url: str = "", *, today: dt.date | None = None) -> HtmlExtraction:
