@@ -38,6 +38,19 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str = ""
     log_level: str = "INFO"
+    # live sources (sources.toml): fetching politely and incrementally
+    sources_file: Path = Path("sources.toml")
+    fetch_interval_minutes: float = 60.0     # default poll interval of a source
+    fetch_user_agent: str = "DiplomacyDigestBot/0.1 (news digest bot; polls feeds at most hourly)"
+    fetch_timeout_seconds: float = 15.0      # connect and between-bytes timeout of one request
+    fetch_total_seconds: float = 60.0        # a whole response (slow drip) must arrive within this
+    max_fetch_bytes: int = 5_000_000         # larger responses are cut off and reported
+    fetch_per_host: int = 2                  # requests in flight to one host
+    fetch_in_flight: int = 8                 # requests in flight overall
+    fetch_max_entries: int = 50              # newest entries taken from one feed per pass
+    fetch_max_backoff_hours: float = 24.0    # a failing source waits at most this long between tries
+    source_retention_days: float = 30.0      # fetched articles older than this are retired
+    source_alert_hours: float = 24.0         # a source failing this long is reported to the admins once
 
     def __repr__(self) -> str:  # never show the token
         shown = ", ".join(
@@ -94,6 +107,10 @@ def _check(settings: Settings) -> Settings:
         raise ConfigError(f"DIGEST_TIME must be HH:MM, got {settings.digest_time!r}")
     if not 0 < settings.send_rate <= _MAX_SEND_RATE:
         raise ConfigError(f"SEND_RATE must be above 0 and at most {_MAX_SEND_RATE:g} (Telegram's flood limit)")
+    if settings.fetch_per_host < 1 or settings.fetch_in_flight < 1:
+        raise ConfigError("FETCH_PER_HOST and FETCH_IN_FLIGHT must be at least 1")
+    if settings.fetch_timeout_seconds <= 0 or settings.fetch_total_seconds <= 0:
+        raise ConfigError("FETCH_TIMEOUT_SECONDS and FETCH_TOTAL_SECONDS must be above 0")
     if settings.webhook_url and not settings.webhook_secret:
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
     return settings

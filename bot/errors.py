@@ -19,3 +19,7 @@ class StoreError(DigestError):
 
 class UnknownItem(DigestError):
     """An article, story or theme that the user asked for does not exist."""
+
+
+class SourceError(DigestError):
+    """sources.toml or an OPML file is invalid, or a source asked for does not exist."""

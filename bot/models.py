@@ -70,7 +70,8 @@ class Article:
     notes: tuple[str, ...] = ()
     first_seen: float = 0.0       # when this article first entered the store
     updated_at: float = 0.0       # when its file last changed
-    is_retired: bool = False      # its file was deleted: hidden, kept
+    is_retired: bool = False      # its file was deleted (or, fetched, it aged out): hidden, kept
+    source: str = ""              # the live source (sources.toml) that brought it; "" for a seed file
 
     @property
     def theme_names(self) -> tuple[str, ...]:

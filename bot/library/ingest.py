@@ -29,6 +29,7 @@ from bot.errors import ConfigError
 from bot.keypoints.points import extract_key_points
 from bot.nlp import split_sentences
 from bot.models import Article, CleanText, IngestReport, KeyPoint, Rejection, SeedFile, Theme
+from bot.sources.feeds import url_key
 from bot.sources.seeds import article_id, read_seed, read_seeds
 from bot.store.api import Store
 from bot.themes.match import match_themes
@@ -102,7 +103,8 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise ConfigError(f"seeds directory not found: {seeds_dir}; set SEEDS_DIR to the folder of article files")
-    stored = {a.id: a for a in store.all_articles(include_retired=True)}
+    everything = store.all_articles(include_retired=True)
+    stored = {a.id: a for a in everything if not a.source}       # fetched articles are not the seeds' to retire
     seeds, rejected = read_seeds(seeds_dir, max_bytes, known_hashes={a.path: a.content_hash for a in stored.values()})
     seeds, rejected = _drop_duplicate_ids(seeds, rejected)
     changed: list[SeedFile] = []
@@ -113,13 +115,14 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     if progress:
         progress(len(unchanged), total)
     jobs = plan_jobs(changed, unchanged, stored, lambda seed: _decoded_text(seeds_dir, seed, max_bytes))
-    results = _run_jobs(jobs, themes, workers, lambda done: progress and progress(len(unchanged) + done, total))
+    results = run_jobs(jobs, themes, workers, lambda done: progress and progress(len(unchanged) + done, total))
     fingerprint = themes_fingerprint(themes)
     rematch = store.get_meta(THEMES_META_KEY) != fingerprint
     plan = _Plan(now, themes, stored)
     plan.take_unchanged(unchanged, rematch)
     plan.take_results(changed, results)
     plan.retire_missing({article_id(s.path) for s in seeds} | {article_id(r.path) for r in rejected})
+    plan.retire_fetched_copies([a for a in everything if a.source])
     store.save_articles(plan.saves)
     if rematch:
         store.set_meta(THEMES_META_KEY, fingerprint)
@@ -175,8 +178,9 @@ def plan_jobs(changed: list[SeedFile], unchanged: Sequence[SeedFile] = (),
     return [Job(seed.path, seed.text, boilerplate.get(outlets[seed.path], frozenset())) for seed in changed]
 
 
-def _run_jobs(jobs: list[Job], themes: Sequence[Theme], workers: int | None,
-              advance: Callable[[int], object]) -> dict[str, Result]:
+def run_jobs(jobs: list[Job], themes: Sequence[Theme], workers: int | None,
+             advance: Callable[[int], object] = lambda done: None) -> dict[str, Result]:
+    """Each job's Result by path: in a process pool when there are many, else here."""
     workers = (os.cpu_count() or 1) if workers is None else workers
     results: dict[str, Result] = {}
     if workers > 1 and len(jobs) >= POOL_MIN_FILES:
@@ -253,6 +257,16 @@ class _Plan:
     def retire_missing(self, present: set[str]) -> None:
         for article in self.stored.values():
             if article.id not in present and not article.is_retired:
+                self.saves.append(replace(article, is_retired=True, updated_at=self.now))
+                self.retired.append(article.id)
+
+    def retire_fetched_copies(self, fetched: Iterable[Article]) -> None:
+        """A live source's article that is also a seed file (same canonical URL): the seed file wins."""
+        seed_urls = {url_key(a.url) for a in self.stored.values() if a.url and not a.is_retired}
+        seed_urls |= {url_key(a.url) for a in self.saves if a.url and not a.is_retired}
+        seed_urls.discard("")
+        for article in fetched:
+            if not article.is_retired and url_key(article.url) in seed_urls:
                 self.saves.append(replace(article, is_retired=True, updated_at=self.now))
                 self.retired.append(article.id)
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Sequence
+
+import httpx
 
 from bot.digest.catalog import Catalog
 from bot.config import Settings
+from bot.library.fetch import poll_sources, store_fetched
 from bot.library.ingest import THEMES_META_KEY, run_ingest, themes_fingerprint
 from bot.models import Article, IngestReport, Theme
+from bot.sources.config import Source, load_sources
+from bot.sources.state import FetchReport
 from bot.store.api import Store
 from bot.library.theme_files import load_themes, themes_signature
 from bot.themes.match import match_themes
@@ -31,6 +36,7 @@ class Library:
         self.settings = settings
         self.store = store
         self._ingest_lock = threading.Lock()     # two ingests never overlap
+        self._fetch_lock = threading.Lock()      # two fetch passes never overlap
         self._swap_lock = threading.RLock()      # themes and catalog change together
         self._listeners: list[Listener] = []
         self.problems: list[str] = []
@@ -71,13 +77,37 @@ class Library:
                                 max_bytes=self.settings.max_seed_bytes)
             with self._swap_lock:
                 self._rebuild()
-                catalog = self.catalog
-            for listener in list(self._listeners):
-                try:
-                    listener(report, catalog)
-                except Exception:   # one failing listener must not hide the report from the others
-                    logger.exception("ingest listener %s failed", getattr(listener, "__qualname__", listener))
+            self._tell_listeners(report)
             return report
+
+    def fetch_and_rebuild(self, sources: Sequence[Source] | None = None, *, force: bool = False,
+                          transport: httpx.AsyncBaseTransport | None = None) -> FetchReport:
+        """Poll the live sources (SOURCES_FILE), store what is new, swap in the catalog, tell the listeners.
+
+        Blocking (call it in a thread). The HTTP part runs without the ingest lock, so a
+        /reload is not kept waiting by a slow source; storing runs under it.
+        """
+        sources = load_sources(self.settings.sources_file) if sources is None else sources
+        if not sources:
+            return FetchReport()
+        with self._fetch_lock:
+            gathered = poll_sources(self.store, sources, self.settings, force=force, transport=transport)
+            with self._ingest_lock:
+                self.refresh_themes_if_changed()
+                report = store_fetched(self.store, gathered, self.themes, self.settings)
+                if report.added or report.updated or report.retired:
+                    with self._swap_lock:
+                        self._rebuild()
+                    self._tell_listeners(report.as_ingest_report())
+            return report
+
+    def _tell_listeners(self, report: IngestReport) -> None:
+        catalog = self.catalog
+        for listener in list(self._listeners):
+            try:
+                listener(report, catalog)
+            except Exception:   # one failing listener must not hide the report from the others
+                logger.exception("ingest listener %s failed", getattr(listener, "__qualname__", listener))
 
     def _load_themes(self) -> None:
         self._signature = themes_signature(self.settings.digests_dir)
