@@ -83,7 +83,9 @@ def store_fetched(store: Store, gathered: Sequence[Gathered], themes: Sequence[T
     results: list[SourceResult] = []
     states: dict[str, SourceState] = {}
     for g in gathered:
-        added, updated, rejected = [], [], []
+        added: list[str] = []
+        updated: list[str] = []
+        rejected: list[Rejection] = []
         seen = dict(g.state.seen)
         for d in (d for d in drafts if d.gathered is g):
             article_id = d.candidate.article_id

@@ -16,7 +16,8 @@ from bot.extract.meta import HEADER_LINE
 from bot.library.ingest import Job, Result, run_jobs
 from bot.models import Article, Theme
 from bot.sources.gather import Candidate, Gathered
-from bot.sources.seeds import decode_bytes, html_to_text
+from bot.extract.html import extract_html, html_as_text, visible_text
+from bot.sources.seeds import decode_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,8 @@ PageText = Callable[[str, str], str]      # (html, url) -> text with header line
 
 
 def page_text(html: str, url: str) -> str:
-    """The HTML path of `.html` seeds."""
-    return html_to_text(html)
+    """The HTML path of `.html` seeds (trafilatura), as header lines and paragraphs."""
+    return html_as_text(extract_html(html, url))
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def draft(gathered: Gathered, candidate: Candidate, to_text: PageText = page_tex
     """The candidate's text to clean (see the module doc); never raises."""
     headers = _headers(gathered, candidate)
     feed_html = candidate.entry.content_html or candidate.entry.summary_html
-    fallback = _joined(headers, html_to_text(f"<html><body>{feed_html}</body></html>")) if feed_html.strip() else ""
+    feed_text = visible_text(f"<div>{feed_html}</div>") if feed_html.strip() else ""
+    fallback = _joined(headers, feed_text) if feed_text else ""
     problem = _page_problem(candidate)
     if problem:
         return Draft(gathered, candidate, fallback, "", problem)
