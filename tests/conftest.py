@@ -17,7 +17,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_VARIABLES = ("DATA_DIR", "SEEDS_DIR", "DIGESTS_DIR", "DEFAULT_LANGUAGE", "STORIES_PER_PAGE",
-                      "MAX_SEED_BYTES", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN")
+                      "MAX_SEED_BYTES", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "SOURCES_FILE")
 
 
 def pytest_addoption(parser):

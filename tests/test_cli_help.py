@@ -10,7 +10,8 @@ SUBCOMMANDS = subcommand_parsers(PARSER)
 
 
 def test_the_cli_has_every_subcommand_of_the_design():
-    assert set(SUBCOMMANDS) == {"ingest", "check", "articles", "show", "preview", "export", "run", "chat"}
+    assert set(SUBCOMMANDS) == {"ingest", "check", "articles", "show", "preview", "export", "run", "chat",
+                                "sources", "fetch"}
 
 
 @pytest.mark.parametrize("name", sorted(SUBCOMMANDS))

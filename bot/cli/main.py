@@ -21,9 +21,10 @@ from bot.cli import check as cli_check
 from bot.cli import export as cli_export
 from bot.cli import ingest as cli_ingest
 from bot.cli import preview as cli_preview
+from bot.cli import sources as cli_sources
 from bot.cli.common import CliError
 from bot.config import Settings, load_settings
-from bot.errors import ConfigError, DigestError, StoreError, ThemeError
+from bot.errors import ConfigError, DigestError, SourceError, StoreError, ThemeError
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ examples:
   digestbot ingest                 read seeds/ into the store
   digestbot preview lima_group     the digest as the bot will show it
   digestbot run                    start the Telegram bot
+  digestbot fetch                  fetch the live sources in sources.toml once
 
 Run `digestbot COMMAND --help` for a command's options."""
 
@@ -51,6 +53,7 @@ examples:
 HINTS = {
     ConfigError: "fix the setting in the environment or .env (see .env.example)",
     ThemeError: "fix the file in digests/, then run `digestbot check`",
+    SourceError: "fix sources.toml (or the file named), then run `digestbot sources list`",
     StoreError: "check that DATA_DIR exists, is writable and holds the bot's store",
 }
 
@@ -66,6 +69,8 @@ def _global_options() -> argparse.ArgumentParser:
                        help="the article files (overrides SEEDS_DIR)")
     group.add_argument("--digests", metavar="DIR", default=argparse.SUPPRESS,
                        help="the theme files (overrides DIGESTS_DIR)")
+    group.add_argument("--sources", metavar="FILE", default=argparse.SUPPRESS,
+                       help="the live sources (overrides SOURCES_FILE)")
     return options
 
 
@@ -97,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_check.add_parser(subparsers, parents)
     cli_articles.add_parsers(subparsers, parents)
     cli_preview.add_parser(subparsers, parents)
+    cli_sources.add_parsers(subparsers, parents)
     cli_export.add_parser(subparsers, parents)
     _add_bot_parsers(subparsers, parents)
     for subparser in subparsers.choices.values():
@@ -114,7 +120,8 @@ def load_cli_settings(args: argparse.Namespace) -> Settings:
     """Settings from the environment and .env, with the global options on top."""
     settings = load_settings()
     overrides: dict[str, Any] = {field: Path(getattr(args, option)) for option, field in
-                 (("data_dir", "data_dir"), ("seeds", "seeds_dir"), ("digests", "digests_dir"))
+                 (("data_dir", "data_dir"), ("seeds", "seeds_dir"), ("digests", "digests_dir"),
+                  ("sources", "sources_file"))
                  if hasattr(args, option)}
     return replace(settings, **overrides) if overrides else settings
 

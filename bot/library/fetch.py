@@ -47,6 +47,15 @@ def load_states(store: Store, sources: Sequence[Source]) -> dict[str, SourceStat
     return {s.name: SourceState.from_doc(store.get_meta(STATE_PREFIX + s.name)) for s in sources}
 
 
+def source_counts(store: Store) -> dict[str, int]:
+    """Source name -> its live (not retired) articles in the store."""
+    counts: dict[str, int] = {}
+    for article in store.all_articles():
+        if article.source:
+            counts[article.source] = counts.get(article.source, 0) + 1
+    return counts
+
+
 def known_keys(articles: Sequence[Article]) -> dict[str, str]:
     """Canonical URL key -> stored article id (retired ones too); a seed file's id wins over a fetched one."""
     known: dict[str, str] = {}
