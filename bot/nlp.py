@@ -17,7 +17,7 @@ def language_code(language: str) -> str:
     for code, name in LANGUAGE_NAMES.items():
         if value in (code, name):
             return code
-    raise ValueError(f"unsupported language: {language!r} (use en or es)")
+    raise ValueError(f"unsupported language: {language!r} (use en, es or pt)")
 
 
 def fold(text: str) -> str:

@@ -38,7 +38,7 @@ def cleaned_spanish() -> dict[str, object]:
 
 SEED_METADATA = {
     "000": dict(title="Peru To Withdraw From the US Controlled Lima Group",
-                published="2021-08-06", outlet="teleSUR English", author="", language="en",
+                published="2021-08-06", outlet="telesurenglish.net", author="", language="en",
                 url="https://www.telesurenglish.net/news/Peru-To-Withdraw-From-the-US-Controlled-Lima-Group-20210806-0009.html"),
     "001": dict(title="The new Minister of Foreign Affairs of Peru, Héctor Béjar Rivera, announced on Monday a…",
                 published="2021-08-05", outlet="", author="", language="en", url=""),
@@ -47,7 +47,7 @@ SEED_METADATA = {
     "003": dict(title="The US rules out a dialogue table for Peru, as requested by Colombia",
                 published="", outlet="", author="", language="en", url=""),
     "004": dict(title="The International Community Must be on Alert to Defend Peru",
-                published="2021-08-30", outlet="Global Research", author="Nino Pagliccia", language="en", url=""),
+                published="2021-08-30", outlet="", author="Nino Pagliccia", language="en", url=""),
 }
 
 
@@ -244,13 +244,21 @@ def test_repeated_lines_are_those_in_at_least_min_count_texts():
 
 
 @pytest.mark.parametrize("raw, outlet", [
-    ("Read more https://www.telesurenglish.net/news/x.html", "teleSUR English"),
-    ("[www.globalresearch.ca](http://www.globalresearch.ca) contains copyrighted material", "Global Research"),
-    ("Source: https://www.orinoco-tribune.com/peru", "Orinoco Tribune"),
+    ("Read more https://www.andeanwire.example/news/x.html", "andeanwire.example"),
+    ("source: Andean Wire\n\nThe president said", "Andean Wire"),
+    ("Source: https://www.orinoco-tribune.com/peru", "orinoco-tribune.com"),
     ("Washington (CNN) -- The president said", "CNN"),
+    ("Bogota, Oct. 14, (dpa/GNA) – The Lima Group on Tuesday rejected the plan.", "dpa/GNA"),
+    (" date 2021-07-27 (AGENPARL) – mar 27 luglio 2021 Press releases", "AGENPARL"),
+    ("Caracas (OrinocoTribune.com)—The president of Venezuela said", "OrinocoTribune.com"),
+    ("(CNN Español) – El presidente dijo", "CNN Español"),
+    ("Menu\nAndeanWire.com\nThe president said on Tuesday that talks would go on.", "AndeanWire.com"),
+    ("The minister (Béjar) - who resigned - spoke. Then (AP) - nothing.", ""),
+    ("Leaders meet in Lima (AP Photo/Martin Mejia) - Lima", ""),
+    ("[www.globalresearch.ca](http://www.globalresearch.ca) contains copyrighted material", ""),
     ("No site named here.", ""),
 ])
-def test_outlet_comes_from_names_and_urls(raw, outlet):
+def test_outlet_comes_from_the_header_a_dateline_credit_a_site_line_or_the_url(raw, outlet):
     assert outlet_of(raw) == outlet
 
 

@@ -90,3 +90,14 @@ def test_pick_language_falls_back_to_the_default():
 @given(st.one_of(st.none(), st.text(max_size=12)), st.sampled_from(["en", "es", "de", ""]))
 def test_pick_language_always_answers_en_or_es(code, default):
     assert pick_language(code, default) in ("en", "es")
+
+
+def test_article_languages_are_named_in_the_readers_language_portuguese_included():
+    from bot.digest.i18n import language_name
+    assert [language_name(code, "en") for code in ("en", "es", "pt")] == ["English", "Spanish", "Portuguese"]
+    assert language_name("pt", "es") == "portugués"
+
+
+def test_a_month_only_date_is_shown_as_month_and_year():
+    from bot.digest.i18n import format_date
+    assert (format_date("2021-08", "en"), format_date("2021-08", "es")) == ("Aug 2021", "ago 2021")

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.cli.common import load_theme_list, open_store, print_json, theme_by_command
 from bot.config import Settings
+from bot.digest.i18n import language_name
 from bot.errors import UnknownItem
 from bot.models import Article
 
@@ -91,7 +92,7 @@ def format_article(article: Article, *, why: bool) -> str:
     lines = [article.title, ""]
     for label, value in (("id", article.id), ("file", article.path), ("date", article.published),
                          ("outlet", article.outlet), ("author", article.author), ("url", article.url),
-                         ("language", article.language)):
+                         ("language", f"{language_name(article.language, 'en')} ({article.language})")):
         lines.append(f"{label + ':':<10}{value or '-'}")
     themes = ", ".join(f"{name} {score:.2f}" for name, score in article.themes) or "none"
     lines.append(f"{'themes:':<10}{themes}")

@@ -6,6 +6,7 @@ have one); fields are filled with str.format: t("sources_count", "es", count=3).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "es": "Fuente"},
     "no_news": {"en": "Nothing new in your themes since your last digest.",
                 "es": "Nada nuevo en tus temas desde tu último resumen."},
-    "unnamed_outlet": {"en": "unnamed outlet", "es": "medio sin nombre"},
     "sources_count": {"en": "({count} sources)", "es": "({count} fuentes)"},
     "read_at": {"en": "Read at", "es": "Leer en"},
     "more": {"en": "More", "es": "Más"},
@@ -182,15 +182,31 @@ def t(key: str, language: str, **fields: object) -> str:
         return template
 
 
+ARTICLE_LANGUAGES = {
+    "en": {"en": "English", "es": "Spanish", "pt": "Portuguese"},
+    "es": {"en": "inglés", "es": "español", "pt": "portugués"},
+}
+
+
+def language_name(code: str, language: str) -> str:
+    """An article's language as shown to a reader: ('pt', 'en') -> 'Portuguese', ('pt', 'es') -> 'portugués'."""
+    return ARTICLE_LANGUAGES.get(language, ARTICLE_LANGUAGES["en"]).get(code, code)
+
+
 def format_date(iso: str, language: str) -> str:
-    """'2021-08-06' -> '6 Aug 2021' (en) or '6 ago 2021' (es); '' stays ''; unparseable is returned as is."""
+    """'2021-08-06' -> '6 Aug 2021' (en) or '6 ago 2021' (es); '2021-08' -> 'Aug 2021'; '' stays ''.
+
+    Anything unparseable is returned as is.
+    """
     if not iso:
         return ""
+    months = _MONTHS.get(language, _MONTHS["en"])
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", iso):
+        return f"{months[int(iso[5:]) - 1]} {iso[:4]}"
     try:
         day = date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    months = _MONTHS.get(language, _MONTHS["en"])
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 

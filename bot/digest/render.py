@@ -115,8 +115,8 @@ def truncate_to_fit(build: Callable[..., Piece], value: str, chars: int = BLOCK_
 # --- story blocks -------------------------------------------------------------
 
 def outlet_name(outlet: str, language: str) -> str:
-    """The outlet as shown: its name, or "unnamed outlet" (never an internal id)."""
-    return clean(outlet) or t("unnamed_outlet", language)
+    """The outlet as shown: its name, or "" when unknown (nothing is printed then, never an internal id)."""
+    return clean(outlet)
 
 
 def outlet_links(story: Story, language: str) -> Piece:

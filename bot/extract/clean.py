@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.extract import patterns as pat
-from bot.extract.meta import (DATE_STAMP, author_of_line, date_of_line, detect_language,
+from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             language_counts, outlet_of, parse_header, passage_language,
                             url_of_line)
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
@@ -106,7 +106,7 @@ def _stop_density(text: str) -> float:
     words = re.findall(r"[^\W\d_]+", text.lower())
     counts = language_counts(text)
     common = sum(word in {"the", "of", "de", "a", "no"} for word in words)
-    return (counts["en"] + counts["es"] + common) / max(len(words), 1)
+    return (sum(counts.values()) + common) / max(len(words), 1)
 
 
 def _is_heading(text: str) -> bool:
@@ -156,7 +156,7 @@ def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
 
 
 def _is_caption(text: str) -> bool:
-    return bool(re.search(r"\((?:AP|AFP|EFE|Reuters)\s+Photo/[^)]*\)\s*$", text, re.I)
+    return bool(re.search(r"\([^()]{0,40}\b(?:photo|foto)\s*/[^)]*\)\s*$", text, re.I)
                 or re.match(r"^(?:Getty Images|Foto:|Photo:)", text))
 
 
@@ -210,7 +210,10 @@ def _set_aside_foreign(page: _Page, language: str) -> None:
 
 def _tidy(text: str, removed: list[str]) -> str:
     """Inline credits, datelines and run-in ALL-CAPS subheads out; missing spaces after periods in."""
-    for pattern in (pat.INLINE_CREDITS, pat.DATELINE, pat.INLINE_CAPS_SUBHEAD):
+    if credit_of(text) and (match := CREDIT.match(text)):
+        removed.append(match.group(0).strip())
+        text = text[match.end():]
+    for pattern in (pat.INLINE_CREDITS, pat.INLINE_CAPS_SUBHEAD):
         for match in pattern.finditer(text):
             removed.append(match.group(0).strip())
         text = pattern.sub(" " if pattern is pat.INLINE_CAPS_SUBHEAD else "", text)

@@ -39,20 +39,12 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
 SOCIAL = ("t.co", "twitter.com", "x.com", "bit.ly", "facebook.com", "instagram.com",
           "youtube.com", "youtu.be", "tinyurl.com", "wa.me", "t.me")
 
-KNOWN_OUTLETS = {
-    "telesurenglish.net": "teleSUR English", "telesurtv.net": "teleSUR",
-    "globalresearch.ca": "Global Research", "prensa-latina.cu": "Prensa Latina",
-    "plenglish.com": "Prensa Latina", "larepublica.pe": "La República", "eltiempo.com": "El Tiempo",
-    "infobae.com": "Infobae", "telam.com.ar": "Télam", "nodal.am": "Nodal", "lahora.gt": "La Hora",
-    "acento.com.do": "Acento", "diariolibre.com": "Diario Libre", "hoy.com.do": "Hoy",
-    "eleconomista.com.mx": "El Economista", "opinion.com.bo": "Opinión",
-    "politicargentina.com": "Política Argentina", "cnn.com": "CNN", "bbc.co.uk": "BBC",
-    "bbc.com": "BBC", "reuters.com": "Reuters", "apnews.com": "AP", "rt.com": "RT",
-    "orinocotribune.com": "Orinoco Tribune", "venezuelanalysis.com": "Venezuelanalysis",
-    "peoplesdispatch.org": "Peoples Dispatch", "mercopress.com": "MercoPress", "andina.pe": "Andina",
-}
-OUTLET_NAMES = (("Global Research", "Global Research"), ("teleSUR English", "teleSUR English"),
-                ("(CNN)", "CNN"), ("Prensa Latina", "Prensa Latina"))
+# An agency or outlet credit opening the text: "Bogota, Oct. 14, (dpa/GNA) – ", "(CNN Español) – ",
+# "Caracas (OrinocoTribune.com)—". The name has no digits; what precedes it is a short place/date.
+CREDIT = re.compile(r"^(?P<lead>[^()\n]{0,60}?)\((?P<name>[^()\d\n]{2,40}?)\)\s*(?:--|[—–-]|:)\s*")
+SITE_LINE = re.compile(r"^(?:www\.)?[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|info|news|[a-z]{2})$")
+CREDIT_WORDS = re.compile(r"\b(?:photo|foto|image|imagen|video|file|archivo)\b", re.I)
+CREDIT_LINES = 8                    # a credit or site-name line is looked for in this many lines at the top
 
 
 def parse_header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -136,69 +128,79 @@ def _domain(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _known(domain: str) -> str:
-    for known, name in KNOWN_OUTLETS.items():
-        if domain == known or domain.endswith("." + known):
-            return name
-    return ""
-
-
 def readable_outlet(url: str) -> str:
-    """A site name from a URL: known outlets by name, others from the domain ("orinoco-tribune.com" -> "Orinoco Tribune")."""
+    """A site name from a URL: its domain without "www." ("https://www.example.org/x" -> "example.org")."""
     domain = _domain(url)
-    if not domain or any(domain == s or domain.endswith("." + s) for s in SOCIAL):
+    if not domain or any(domain == s or domain.endswith("." + s) for s in SOCIAL) or "." not in domain:
         return ""
-    known = _known(domain)
-    if known:
-        return known
-    labels = domain.split(".")
-    label = labels[-3] if len(labels) >= 3 and len(labels[-2]) <= 3 else labels[-2] if len(labels) > 1 else labels[0]
-    return " ".join(part.capitalize() for part in label.split("-") if part)
+    return domain
+
+
+def credit_of(line: str) -> str:
+    """The outlet credited at the start of a text line ("Lima (EFE) – …" -> "EFE"), or ""."""
+    match = CREDIT.match(line.strip())
+    if not match or CREDIT_WORDS.search(match.group("name")):
+        return ""
+    lead = match.group("lead")
+    if len(lead.split()) > 6 or any(re.fullmatch(r"[a-zß-ÿ]{4,}\W*", word) for word in lead.split()):
+        return ""        # the parenthesis is inside a sentence, not after a place and date
+    return " ".join(match.group("name").split())
 
 
 def outlet_of(raw: str) -> str:
-    """The outlet or site name, from a `source:` header, known outlet URLs or names, or a "Read more" URL."""
-    fields, _ = parse_header(raw.splitlines()[:12])
+    """The outlet: a `source:` header, a dateline credit ("(EFE) –"), a site-name line, or the page's URL."""
+    lines = raw.splitlines()
+    fields, used = parse_header(lines[:12])
     source = fields.get("source", "")
     if source:
         return readable_outlet(source) if URL.match(source) else source
-    for url in URL.findall(raw):
-        known = _known(_domain(url))
-        if known:
-            return known
-    for phrase, name in OUTLET_NAMES:
-        if phrase in raw:
-            return name
-    urls = [fields.get("url", "")] + [url_of_line(line) for line in raw.splitlines()]
-    return next((readable_outlet(url) for url in urls if url), "")
+    top = [DATE_STAMP.sub("", line, count=1).strip() for line in lines[used:] if line.strip()][:CREDIT_LINES]
+    for line in top:
+        if credit := credit_of(line):
+            return credit
+    for line in top + [line.strip() for line in lines[-CREDIT_LINES:]]:
+        if SITE_LINE.match(line) and not line.islower():
+            return line
+    urls = [fields.get("url", "")] + [url_of_line(line) for line in lines]
+    return next((name for name in map(readable_outlet, urls) if name), "")
+
+
+STOPLISTS = {"en": "English", "es": "Spanish", "pt": "Portuguese"}
 
 
 @lru_cache(maxsize=None)
 def _stop_words() -> dict[str, frozenset[str]]:
-    english = frozenset(justext.get_stoplist("English"))
-    spanish = frozenset(justext.get_stoplist("Spanish"))
-    return {"en": english - spanish, "es": spanish - english}
+    """Each language's jusText stop words that are stop words of neither other language."""
+    lists = {code: frozenset(justext.get_stoplist(name)) for code, name in STOPLISTS.items()}
+    return {code: words - frozenset().union(*(other for o, other in lists.items() if o != code))
+            for code, words in lists.items()}
 
 
 def language_counts(text: str) -> dict[str, int]:
-    """How many words of `text` are English-only and Spanish-only stop words."""
+    """How many words of `text` are stop words of only English, only Spanish, only Portuguese."""
     stops = _stop_words()
     words = re.findall(r"[^\W\d_]+", text.lower())
     return {code: sum(word in stop for word in words) for code, stop in stops.items()}
 
 
 def detect_language(text: str) -> str:
-    """"en" or "es" by stop-word counts (English when tied or unknown)."""
+    """"en", "es" or "pt": the language with most of its own stop words (English when tied or unknown).
+
+    Measured against py3langid restricted to en/es/pt: the same on 225 whole pages (all right),
+    one miss in 152 twelve-word snippets, without its two-second model load per process.
+    """
     counts = language_counts(text)
-    return "es" if counts["es"] > counts["en"] else "en"
+    best = max(("en", "es", "pt"), key=lambda code: counts[code])
+    return best if counts[best] > counts["en"] else "en"
 
 
 def passage_language(text: str) -> str:
-    """The language of a paragraph when it is clear ("en"/"es"), else "" (too short or mixed)."""
+    """The language of a paragraph when it is clear ("en"/"es"/"pt"), else "" (too short or mixed)."""
     if len(text.split()) < 8:
         return ""
     counts = language_counts(text)
-    for code, other in (("en", "es"), ("es", "en")):
-        if counts[code] >= 4 and counts[code] >= 3 * max(counts[other], 1):
+    for code in counts:
+        others = max(count for other, count in counts.items() if other != code)
+        if counts[code] >= 4 and counts[code] >= 3 * max(others, 1):
             return code
     return ""

@@ -80,8 +80,7 @@ HAS_TWEET = re.compile(r"pic\.twitter\.com/|\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*
 
 # Inline fragments removed from otherwise good lines.
 INLINE_CREDITS = re.compile(
-    r"\s*\((?:foto|photo|imagen|image)s?:?[^)]{0,60}\)|\s*\((?:AP|AFP|EFE|Reuters) Photo[^)]*\)", _I)
-DATELINE = re.compile(r"^(?:[A-Z][\w.,' -]{0,40}\s)?\((?:CNN|AP|AFP|Reuters|EFE)\)\s*(?:--|—|–|-)\s*")
+    r"\s*\((?:foto|photo|imagen|image)s?:?[^)]{0,60}\)|\s*\([^()]{0,40}\b(?:photo|foto)\s*/[^)]*\)", _I)
 INLINE_CAPS_SUBHEAD = re.compile(
     r"(?<=[.!?\"”“] )((?:[A-ZÁÉÍÓÚÑ]{1,}\s+){1,6}[A-ZÁÉÍÓÚÑ]{2,})\s+(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
 
