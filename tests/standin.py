@@ -85,6 +85,7 @@ class StandIn:
         # (html_to_text is ~1 ms of a 3 KB digest: most of the stand-in's time in a broadcast)
         self.api = OfflineBotApi(convert_text=convert_text)
         self.calls: list[Call] = []
+        self.rejected_tokens: set[str] = set()   # answered 401 Unauthorized (PTB: InvalidToken)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = iter(range(1, 1 << 62))
         self._message_ids = iter(range(1, 1 << 62))
@@ -277,6 +278,8 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._reply(200, _control(standin, parts[-1], params))
             if len(parts) != 2 or not parts[0].startswith("bot"):
                 return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            if parts[0][3:] in standin.rejected_tokens:
+                return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             if standin.delay:
                 time.sleep(standin.delay)
             self._reply(*standin.handle(parts[1], params))

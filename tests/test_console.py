@@ -37,3 +37,17 @@ def test_console_settings_buttons_edit_and_confirm(cli_dirs):
 def test_console_inline_query_lists_story_titles(cli_dirs):
     result = chat(cli_dirs, "@bot lima\n")
     assert "(inline results: " in result.stdout
+
+
+def test_console_works_on_its_own_store_and_never_makes_a_live_subscriber(ingested_dirs):
+    from bot.store.tinydb.store import TinyStore
+
+    result = chat(ingested_dirs, "/subscribe oas\n/digest\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Subscribed to" in result.stdout
+    assert "OAS" in result.stdout.split("/digest", 1)[1]          # what the subscriber would get
+    store = TinyStore(ingested_dirs.data)
+    try:
+        assert store.all_subscribers(active_only=False) == []
+    finally:
+        store.close()

@@ -66,7 +66,7 @@ def article_row(article: Article) -> dict[str, Any]:
 
 def run_articles_command(args: argparse.Namespace, settings: Settings) -> int:
     """One line per article: id, date, outlet, themes, title."""
-    with open_store(settings) as store:
+    with open_store(settings, read_only=True) as store:
         articles = store.all_articles(include_retired=args.all)
     if args.theme:
         command = theme_by_command(load_theme_list(settings), args.theme).command
@@ -111,7 +111,7 @@ def format_article(article: Article, *, why: bool) -> str:
 
 def run_show_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print one article; an unknown id is a one-line error that says how to find ids."""
-    with open_store(settings) as store:
+    with open_store(settings, read_only=True) as store:
         article = store.get_article(args.id)
     if article is None:
         raise UnknownItem(f"unknown article {args.id!r} — run `digestbot articles` to list the ids")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import logging
 import sys
 from contextlib import contextmanager
@@ -22,15 +23,24 @@ class CliError(DigestError):
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[Store]:
-    """The TinyDB store in settings.data_dir, closed on the way out."""
+def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
+    """The TinyDB store in settings.data_dir, closed on the way out.
+
+    Writing takes the store's single-writer lock (a second writer fails at once, naming
+    the holder). `read_only` commands work while the bot runs: when another process
+    holds the lock they read a temporary snapshot of the files instead.
+    """
+    from bot.store.tinydb.lock import is_locked, snapshot_copy
     from bot.store.tinydb.store import TinyStore
 
-    store = TinyStore(settings.data_dir)
+    snapshot = snapshot_copy(settings.data_dir) if read_only and is_locked(settings.data_dir) else None
+    store = TinyStore(snapshot or settings.data_dir)
     try:
         yield store
     finally:
         store.close()
+        if snapshot is not None:
+            shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def load_theme_list(settings: Settings) -> list[Theme]:

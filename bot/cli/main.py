@@ -23,6 +23,7 @@ from bot.cli import ingest as cli_ingest
 from bot.cli import preview as cli_preview
 from bot.cli import sources as cli_sources
 from bot.cli.common import CliError
+from bot.cli.redact import RedactingFormatter, Redactor
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, DigestError, SourceError, StoreError, ThemeError
 
@@ -142,13 +143,14 @@ def log_level_for(command: str, settings: Settings, verbose: bool) -> int:
     return level if command == "run" else max(level, logging.WARNING)
 
 
-def configure_logging(level: int) -> None:
-    """One stderr handler on the root logger; calling again replaces it."""
+def configure_logging(level: int, redactor: Redactor | None = None) -> None:
+    """One stderr handler on the root logger, secrets masked; calling again replaces it."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(handler)
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                            redactor or Redactor()))
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its URLs contain the bot token
@@ -203,9 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:          # --help, --version, usage errors (2)
         return exc.code if isinstance(exc.code, int) else 0
     verbose = getattr(args, "verbose", False)
+    redact = Redactor()
     try:
         settings = load_cli_settings(args)
-        configure_logging(log_level_for(args.command, settings, verbose))
+        redact = Redactor((settings.telegram_bot_token, settings.webhook_secret))
+        configure_logging(log_level_for(args.command, settings, verbose), redact)
         logger.debug("digestbot %s with %r", args.command, settings)
         return args.func(args, settings)
     except SystemExit as exc:          # a subcommand's own usage error
@@ -218,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:
         if verbose:
-            traceback.print_exc()
-        print(error_line(exc, verbose=verbose), file=sys.stderr)
+            print(redact("".join(traceback.format_exception(exc))).rstrip(), file=sys.stderr)
+        print(redact(error_line(exc, verbose=verbose)), file=sys.stderr)
         return 1
 
 

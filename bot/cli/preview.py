@@ -74,7 +74,7 @@ def build_previews(settings: Settings, theme: str | None, language: str) -> list
     """Previews of one theme (or all when None), from the catalog the bot builds (bot.library.library)."""
     from bot.library.library import Library
 
-    with open_store(settings) as store:
+    with open_store(settings, read_only=True) as store:
         library = Library(settings, store)
         if not library.catalog.article_count:
             raise CliError(f"no articles in {settings.data_dir} — run `digestbot ingest` first")

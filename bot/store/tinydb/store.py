@@ -26,6 +26,7 @@ from bot.models import Article, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.tinydb.files import Compaction, KeyedDB, decode_all, open_table, remove_stale_temp_files
+from bot.store.tinydb.lock import WriterLock
 from bot.store.tinydb.outbox import Outbox, check_statuses
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,15 @@ class TinyStore:
         self._lock = threading.RLock()
         self._closed = False
         _private_directory(self.data_dir)
+        self._writer = WriterLock(self.data_dir)
+        self._writer.acquire()          # one writer per DATA_DIR (see bot.store.tinydb.lock)
+        try:
+            self._open_tables(clock, delivery_retention, compaction)
+        except BaseException:
+            self._writer.release()
+            raise
+
+    def _open_tables(self, clock: Callable[[], float], delivery_retention: float, compaction: Compaction) -> None:
         remove_stale_temp_files(self.data_dir)
         self._dbs: list[KeyedDB] = []
         self._compaction = compaction
@@ -268,6 +278,9 @@ class TinyStore:
             if self._closed:
                 return
             self._closed = True
-            self._outbox.close()
-            for db in self._dbs:
-                db.close()
+            try:
+                self._outbox.close()
+                for db in self._dbs:
+                    db.close()
+            finally:
+                self._writer.release()

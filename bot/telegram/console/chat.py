@@ -8,8 +8,12 @@ inline query, anything else is a message.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import math
+import shutil
 import sys
+from dataclasses import replace
 from typing import Any, TextIO
 
 from telegram import Update
@@ -95,14 +99,42 @@ async def chat_loop(application, console: ConsoleRequest, lines: TextIO, languag
         line = line.strip()
         if echo:
             console.out.write(line + "\n")
-        if line:
+        if line == "/digest":
+            await show_digest(application, console)
+        elif line:
             payload = console.update_for(line, update_id, language)
             await application.process_update(Update.de_json(payload, application.bot))
 
 
+async def show_digest(application, console: ConsoleRequest, chat_id: int = 1) -> None:
+    """/digest (console only): a due pass as if every subscriber were due, and what this chat gets."""
+    from bot.telegram.jobs import SCHEDULER
+
+    store = application.bot_data["services"].store
+    report = await application.bot_data[SCHEDULER].run_pass(everyone=True)
+    pushes = [p for p in store.pending_pushes(math.inf, 10_000) if p.chat_id == chat_id]
+    for push in pushes:
+        console.show({"text": push.text}, {})
+    store.update_pushes([replace(p, status="sent", attempts=p.attempts + 1) for p in pushes])
+    if not pushes:
+        console.out.write(f"(due pass: {report.digests} digests; nothing new for this chat — "
+                          "/subscribe to a theme first)\n\n")
+
+
 def run_console(settings, lines: TextIO | None = None, out: TextIO | None = None) -> int:
-    """`digestbot chat`: ingest the seeds, then chat with the bot on this terminal."""
-    return asyncio.run(_console(settings, lines or sys.stdin, out or sys.stdout))
+    """`digestbot chat`: on a temporary copy of the store, ingest the seeds, then chat on this terminal.
+
+    The console never writes the live DATA_DIR: its pretend user would become a real
+    subscriber of the live bot. Its store is a snapshot, removed on the way out.
+    """
+    from bot.store.tinydb.lock import snapshot_copy
+
+    own_store = snapshot_copy(settings.data_dir, prefix="digestbot-console-")
+    try:
+        return asyncio.run(_console(dataclasses.replace(settings, data_dir=own_store),
+                                    lines or sys.stdin, out or sys.stdout))
+    finally:
+        shutil.rmtree(own_store, ignore_errors=True)
 
 
 async def _console(settings, lines: TextIO, out: TextIO) -> int:
@@ -122,6 +154,7 @@ async def _console(settings, lines: TextIO, out: TextIO) -> int:
         out.write(f"{len(report.added) + len(report.updated) + len(report.unchanged)} articles, "
                   f"{len(services.library.catalog.themes)} themes. Type /start, /help, a theme "
                   "command, or a button's number; /quit to leave.\n\n")
+        out.write("(this console has its own copy of the store; /digest shows what a subscriber would get)\n\n")
         await chat_loop(application, console, lines, settings.default_language)
         await stop_bot(application)
     return 0
