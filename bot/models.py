@@ -162,6 +162,8 @@ class Subscriber:
     last_digest_at: float = 0.0          # stories first seen after this are new for them
     next_due_at: float = 0.0             # UTC epoch of the next scheduled digest
     created_at: float = 0.0
+    paused_at: float = 0.0               # when delivery stopped because the chat was unreachable (0: never)
+    paused_reason: str = ""              # what Telegram said then
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram.console.offline import OfflineBotApi
+from bot.telegram.console.offline import ApiRefusal, OfflineBotApi
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,14 @@ class RecordingRequest(BaseRequest):
         if self.delay:
             await asyncio.sleep(self.delay)
         chat_id = params.get("chat_id")
-        if chat_id is not None and int(chat_id) in self.failures:
+        if chat_id is not None and str(chat_id).lstrip("-").isdigit() and int(chat_id) in self.failures:
             status, description = self.failures[int(chat_id)]
             body = {"ok": False, "error_code": status, "description": description}
             return status, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self.api.answer(name, params)}).encode()
+        try:
+            return 200, json.dumps({"ok": True, "result": self.api.answer(name, params)}).encode()
+        except ApiRefusal as refusal:
+            return refusal.status, json.dumps(refusal.body()).encode()
 
     # what tests read
     def of(self, method: str) -> list[Call]:

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
-from bot.telegram.console.offline import OfflineBotApi
+from bot.telegram.console.offline import ApiRefusal, OfflineBotApi
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,10 @@ class StandIn:
             if fault:
                 status, body = fault[0], {"ok": False, "error_code": fault[0], **fault[1]}
             else:
-                status, body = 200, {"ok": True, "result": self.api.answer(method, params)}
+                try:
+                    status, body = 200, {"ok": True, "result": self.api.answer(method, params)}
+                except ApiRefusal as refusal:
+                    status, body = refusal.status, refusal.body()
         with self._cond:
             self.calls.append(Call(method, params, at, status))
             self._cond.notify_all()

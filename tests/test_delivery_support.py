@@ -66,7 +66,7 @@ def sendmessage_windows_ok(standin: StandIn, settings: Settings) -> list[str]:
     overall = standin.max_in_window(1.0, status=None)
     if overall > settings.send_rate:
         problems.append(f"overall {overall} > {settings.send_rate}")
-    chats = {c.chat_id for c in standin.of("sendMessage", status=None)}
+    chats = {c.chat_id for c in standin.of("sendMessage", status=None) if c.chat_id is not None}  # a body cut by kill -9
     for chat_id in chats:
         per_second = standin.max_in_window(1.0, chat_id=chat_id, status=None)
         if per_second > max(1, int(settings.private_chat_rate)):

@@ -5,6 +5,7 @@ pushes of a migrated chat, and the outcomes that follow already use the new ids.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 from bot.models import Push
@@ -35,8 +36,9 @@ def write_outcomes(store: Store, batch: Outcomes) -> None:
     if batch.pushes:
         store.update_pushes(batch.pushes.values())
     if batch.gone:
-        inactive = [replace(s, is_active=False) for s in map(store.get_subscriber, batch.gone)
-                    if s is not None and s.is_active]
+        now = time.time()
+        inactive = [replace(s, is_active=False, paused_at=now, paused_reason=batch.gone[s.chat_id])
+                    for s in map(store.get_subscriber, batch.gone) if s is not None and s.is_active]
         if inactive:
             store.save_subscribers(inactive)
         for chat_id, reason in batch.gone.items():

@@ -85,7 +85,8 @@ class DigestScheduler:
                 return [], replace(subscriber, next_due_at=plan.next_due), "skipped"
             key, next_due = digest_key(subscriber, plan.slot), plan.next_due
         elif everyone:   # /push_now: what is new since their last digest, schedule unchanged
-            key, next_due = f"now-since-{subscriber.last_digest_at:.0f}", subscriber.next_due_at
+            # the exact watermark: two passes within one second must not share a key (and lose a story)
+            key, next_due = f"now-since-{subscriber.last_digest_at:.6f}", subscriber.next_due_at
         else:
             return [], subscriber, "skipped"
         parts = self._digest_parts(catalog, subscriber, now)

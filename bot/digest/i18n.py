@@ -157,6 +157,44 @@ STRINGS: dict[str, dict[str, str]] = {
                  "es": "Lo siento, algo falló. Quedó registrado; inténtalo de nuevo."},
     "tg_btn_subscribe": {"en": "🔔 Subscribe", "es": "🔔 Suscribirse"},
     "tg_btn_share": {"en": "↗ Share", "es": "↗ Compartir"},
+    # --- groups, channels, returning chats, buttons, admin replies ---
+    "tg_description": {
+        "en": "Key points from Latin American diplomacy news — the Lima Group, the OAS, Peru, Venezuela, "
+              "CELAC and more — with their sources, by theme, and a digest at the time you choose. "
+              "Send /start.",
+        "es": "Los puntos clave de las noticias de la diplomacia latinoamericana — el Grupo de Lima, la OEA, "
+              "Perú, Venezuela, la CELAC y más — con sus fuentes, por tema, y un resumen a la hora que elijas. "
+              "Envía /start.",
+    },
+    "tg_short_description": {"en": "Latin American diplomacy news: key points, sources, daily digests.",
+                             "es": "Diplomacia latinoamericana: puntos clave, fuentes y resúmenes diarios."},
+    "tg_group_admins_only": {"en": "Only this group's admins can change its digest.",
+                             "es": "Solo los administradores de este grupo pueden cambiar su resumen."},
+    "tg_welcome_back": {"en": "Welcome back! Digests to this chat were paused on {when} ({reason}); "
+                              "they are on again: {schedule}.",
+                        "es": "¡Bienvenido de nuevo! Los resúmenes a este chat estaban en pausa desde el {when} "
+                              "({reason}); vuelven a estar activos: {schedule}."},
+    "tg_paused": {"en": "⏸ Paused since {when}: {reason}. Any command from this chat resumes it.",
+                  "es": "⏸ En pausa desde el {when}: {reason}. Cualquier comando en este chat lo reanuda."},
+    "tg_reason_unreachable": {"en": "Telegram said the chat could not be reached — blocked or removed",
+                              "es": "Telegram indicó que no se podía llegar al chat: bloqueado o eliminado"},
+    "tg_reason_unknown": {"en": "no reason recorded", "es": "sin motivo registrado"},
+    "tg_button_expired": {"en": "This button has expired — send /start",
+                          "es": "Este botón ya no es válido — envía /start"},
+    "tg_page_shown": {"en": "That page is already shown above.", "es": "Esa página ya se muestra arriba."},
+    "tg_channel_subscribed": {"en": "✓ {channel} gets {title}. Digests are posted there: {schedule}.",
+                              "es": "✓ {channel} recibe {title}. Los resúmenes se publican allí: {schedule}."},
+    "tg_channel_unsubscribed": {"en": "✓ {channel}: {title} removed.", "es": "✓ {channel}: se quitó {title}."},
+    "tg_channel_not_found": {"en": "I can't find {channel}: add me to the channel as an admin, then try again.",
+                             "es": "No encuentro {channel}: agrégame al canal como administrador y vuelve a intentarlo."},
+    "tg_channel_not_admin": {"en": "Only admins of {channel} can change its digest.",
+                             "es": "Solo los administradores de {channel} pueden cambiar su resumen."},
+    "tg_channel_cannot_post": {"en": "I can't post in {channel}: make me an admin allowed to post messages.",
+                               "es": "No puedo publicar en {channel}: hazme administrador con permiso para publicar."},
+    "tg_push_now": {"en": "push_now: {digests} digests, {pushes} messages queued, {empty} with nothing new.",
+                    "es": "push_now: {digests} resúmenes, {pushes} mensajes en cola, {empty} sin novedades."},
+    "tg_slow_down": {"en": "You're sending commands faster than I can answer; I'll answer the latest ones.",
+                     "es": "Envías comandos más rápido de lo que puedo responder; responderé los últimos."},
 }
 
 _MONTHS = {

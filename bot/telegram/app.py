@@ -27,8 +27,9 @@ from bot.telegram.handlers.admin import admin_handlers
 from bot.telegram.handlers.subscribe import subscription_handlers
 from bot.telegram.handlers.inline import inline_handlers
 from bot.telegram.health import install_health_checks
+from bot.telegram.handlers.returning import RETURNING_GROUP, returning_handlers
 from bot.telegram.jobs import install_schedules
-from bot.telegram.menu import set_command_menu
+from bot.telegram.menu import set_command_menu, set_description
 from bot.telegram.pages import PageCache
 from bot.telegram.replies import language_of, refresh_themes, say
 
@@ -57,6 +58,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.update(services=services, errors=0, pages=PageCache())
+    application.add_handlers(returning_handlers(), group=RETURNING_GROUP)
     application.add_handlers(application_handlers())
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
     application.add_error_handler(log_error)
@@ -86,6 +88,7 @@ async def start_bot(application: Application) -> None:
     application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
         ingest_in_background(application), name="start-up ingest")
     await set_command_menu(application)
+    await set_description(application)
 
 
 async def stop_bot(application: Application) -> None:
@@ -111,8 +114,9 @@ async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(context.error, Forbidden):
         subscriber = services.store.get_subscriber(update.effective_chat.id)
-        if subscriber is not None:
-            services.store.save_subscriber(replace(subscriber, is_active=False))
+        if subscriber is not None and subscriber.is_active:
+            services.store.save_subscriber(replace(subscriber, is_active=False, paused_at=services.clock(),
+                                                   paused_reason=str(context.error)[:200]))
         return
     try:
         key = "tg_store_full" if disk_trouble else "tg_error"

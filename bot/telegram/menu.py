@@ -86,3 +86,14 @@ async def set_command_menu(application: Application) -> None:
             await application.bot.set_my_commands(command_menu(application, language), language_code=code)
         except TelegramError as error:
             logger.warning("setMyCommands (%s) failed: %s", language, error)
+
+
+async def set_description(application: Application) -> None:
+    """The profile texts (setMyDescription, setMyShortDescription) in English (default) and Spanish."""
+    bot = application.bot
+    for language, code in (("en", None), ("es", "es")):
+        try:
+            await bot.set_my_description(t("tg_description", language)[:512], language_code=code)
+            await bot.set_my_short_description(t("tg_short_description", language)[:120], language_code=code)
+        except TelegramError as error:
+            logger.warning("setMyDescription (%s) failed: %s", language, error)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.digest.i18n import LANGUAGES, t
@@ -124,6 +125,20 @@ async def save(services: Services, subscriber: Subscriber) -> Subscriber:
     saved = reschedule(subscriber, services.clock())
     await asyncio.to_thread(services.store.save_subscriber, saved)
     return saved
+
+
+def pause_of(subscriber: Subscriber, language: str) -> dict[str, str]:
+    """When and why the chat's digests were paused (fields of tg_paused and tg_welcome_back)."""
+    when = (datetime.fromtimestamp(subscriber.paused_at, ZoneInfo(subscriber.timezone)).strftime("%Y-%m-%d %H:%M")
+            if subscriber.paused_at else "?")
+    reason = (t("tg_reason_unreachable", language) if subscriber.paused_reason
+              else t("tg_reason_unknown", language))
+    return {"when": when, "reason": reason}
+
+
+def resume(subscriber: Subscriber) -> Subscriber:
+    """A paused chat that spoke again: active, the pause forgotten (save() reschedules it)."""
+    return replace(subscriber, is_active=True, paused_at=0.0, paused_reason="")
 
 
 def describe(subscriber: Subscriber, language: str) -> dict[str, str]:

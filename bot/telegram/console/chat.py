@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.telegram.console import updates
-from bot.telegram.console.offline import OfflineBotApi, html_to_text
+from bot.telegram.console.offline import ApiRefusal, OfflineBotApi, html_to_text
 
 PROMPT = "› "
 
@@ -48,7 +48,10 @@ class ConsoleRequest(BaseRequest):
                          pool_timeout=None) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
-        result = self.api.answer(name, params)
+        try:
+            result = self.api.answer(name, params)
+        except ApiRefusal as refusal:
+            return refusal.status, json.dumps(refusal.body()).encode()
         if name in ("sendMessage", "editMessageText"):
             self.show(params, result)
         elif name == "answerInlineQuery":

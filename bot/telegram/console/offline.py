@@ -59,6 +59,26 @@ def html_to_text(text: str, *, show_links: bool = True) -> str:
     return "".join(parser.parts)
 
 
+class ApiRefusal(Exception):
+    """An error answer (status, description) the transports send back instead of a result."""
+
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+    def body(self) -> dict[str, Any]:
+        return {"ok": False, "error_code": self.status, "description": self.description}
+
+
+_FULL_INFO = {"accent_color_id": 0, "max_reaction_count": 11,
+              "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                      "unique_gifts": False, "premium_subscription": False,
+                                      "gifts_from_channels": False}}
+_RIGHTS = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+           "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+           "can_post_stories", "can_edit_stories", "can_delete_stories")
+
+
 def _chat(chat_id: int) -> dict[str, Any]:
     if chat_id > 0:
         return {"id": chat_id, "type": "private", "first_name": "Reader"}
@@ -73,6 +93,10 @@ class OfflineBotApi:
         self.convert_text = convert_text   # False: echo the HTML (cheaper, for benchmarks)
         self._message_ids = itertools.count(1000)
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}       # (method, language) -> text
+        self.admins: dict[int, set[int]] = {}                    # group or channel id -> admin user ids
+        self.channels: dict[str, int] = {}                       # "@username" -> channel id
+        self.can_post: set[int] = set()                          # channels where the bot may post
 
     def message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
         """The Message Telegram returns for a sent or edited text."""
@@ -110,7 +134,33 @@ class OfflineBotApi:
             return True
         if name == "getmycommands":
             return self.commands.get(str(params.get("language_code", "")), [])
+        if name in ("setmydescription", "setmyshortdescription"):
+            key = "description" if name == "setmydescription" else "short_description"
+            self.descriptions[(key, str(params.get("language_code", "")))] = str(params.get(key, ""))
+            return True
+        if name == "getchat":
+            return self.chat(params.get("chat_id"))
+        if name == "getchatmember":
+            return self.member(int(params.get("chat_id", 0)), int(params.get("user_id", 0)))
         if name == "getwebhookinfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         return True
 
+    def chat(self, chat_id: Any) -> dict[str, Any]:
+        """getChat: a known @channel, or any numeric chat; an unknown @name is 400 chat not found."""
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            if chat_id.lower() not in self.channels:
+                raise ApiRefusal(400, "Bad Request: chat not found")
+            return {"id": self.channels[chat_id.lower()], "type": "channel", "title": chat_id[1:],
+                    "username": chat_id[1:], **_FULL_INFO}
+        return {**_chat(int(chat_id)), **_FULL_INFO}
+
+    def member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        """getChatMember: administrators as configured in `admins` (the bot posts where `can_post` says)."""
+        user = self.bot_user if user_id == self.bot_user["id"] else {"id": user_id, "is_bot": False,
+                                                                      "first_name": "Ana"}
+        if user_id in self.admins.get(chat_id, set()) or (user_id == self.bot_user["id"] and chat_id in self.can_post):
+            rights = {right: right not in ("can_be_edited", "is_anonymous") for right in _RIGHTS}
+            return {"status": "administrator", "user": user, **rights,
+                    "can_post_messages": chat_id in self.can_post or user_id != self.bot_user["id"]}
+        return {"status": "member", "user": user}

@@ -73,8 +73,8 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def push_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admin: run the digest pass now, as if every subscriber were due."""
     report = await context.application.bot_data[SCHEDULER].run_pass(everyone=True)
-    await reply(update, context, f"push_now: {report.digests} digests, {report.pushes} messages queued, "
-                                 f"{report.empty} with nothing new.")
+    await reply(update, context, say("tg_push_now", language_of(update, services_of(context)),
+                                     digests=report.digests, pushes=report.pushes, empty=report.empty))
 
 
 def admin_handlers() -> list[CommandHandler]:

@@ -12,35 +12,72 @@ from bot.telegram.handlers.subscribe import chat_subscriber, save_setting, subsc
 from bot.telegram.replies import language_of, pressed, reply, say, services_of
 
 
-def _known_theme(context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
-    return services_of(context).library.catalog.theme(command) is not None
+MAX_SHOWN = 20_000   # More presses remembered (message, page): a page already sent is not sent again
+
+
+def _data(update: Update) -> str:
+    query = update.callback_query
+    if query is None:
+        raise ValueError(f"update {update.update_id} is not a button press")
+    return query.data or ""
+
+
+async def _answer(update: Update, text: str | None = None) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+
+
+async def _answer_known_theme(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """Answer the press; a button for a theme that no longer exists says it expired (False)."""
+    if services_of(context).library.catalog.theme(command) is not None:
+        await _answer(update)
+        return True
+    await _answer(update, say("tg_button_expired", language_of(update, services_of(context))))
+    return False
+
+
+def _first_press(context: ContextTypes.DEFAULT_TYPE, update: Update) -> bool:
+    """True for the first press of this button on this message (checked and noted with no await between)."""
+    query = update.callback_query
+    if query is None:
+        return False
+    message = query.message
+    key = (message.chat.id if message else query.from_user.id, message.message_id if message else 0, query.data)
+    shown: dict = context.application.bot_data.setdefault("shown_pages", {})
+    if key in shown:
+        return False
+    if len(shown) >= MAX_SHOWN:
+        shown.pop(next(iter(shown)))
+    shown[key] = True
+    return True
 
 
 async def show_theme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """show:<theme> — the theme's newest stories."""
-    _, data = await pressed(update)
-    command = data.split(":", 1)[1]
-    if _known_theme(context, command):
+    command = _data(update).split(":", 1)[1]
+    if await _answer_known_theme(update, context, command):
         await handlers.send_theme(update, context, command)
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """more:<theme|latest>:<offset> — the next page of older stories."""
-    _, data = await pressed(update)
-    _, command, offset = data.split(":", 2)
+    """more:<theme|latest>:<offset> — the next page of older stories, once per button."""
+    _, command, offset = _data(update).split(":", 2)
+    if not _first_press(context, update):
+        await _answer(update, say("tg_page_shown", language_of(update, services_of(context))))
+        return
     if command == "latest":
+        await _answer(update)
         await handlers.latest(update, context, int(offset))
         return
-    if _known_theme(context, command):
+    if await _answer_known_theme(update, context, command):
         await handlers.send_theme(update, context, command, int(offset))
 
 
 async def context_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ctx:<theme> — what the theme is about, with a subscribe button."""
-    _, data = await pressed(update)
-    command = data.split(":", 1)[1]
+    command = _data(update).split(":", 1)[1]
     theme = services_of(context).library.catalog.theme(command)
-    if theme is not None:
+    if await _answer_known_theme(update, context, command) and theme is not None:
         language = language_of(update, services_of(context))
         await reply(update, context, render.render_context_card(theme, language),
                     keyboards.subscribe_keyboard(command, language))
@@ -48,12 +85,12 @@ async def context_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """sub:<theme> / unsub:<theme> — subscribe or unsubscribe in one tap."""
-    _, data = await pressed(update)
-    action, command = data.split(":", 1)
+    action, command = _data(update).split(":", 1)
     if action == "unsub":
+        await _answer(update)
         await unsubscribe_chat(update, context, command)
         return
-    if _known_theme(context, command):
+    if await _answer_known_theme(update, context, command):
         await subscribe_chat(update, context, command)
 
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.telegram.handlers import reader as handlers
 from bot.telegram.menu import registered_commands
-from bot.telegram.replies import language_of, refresh_themes, reply, say, services_of
+from bot.telegram.replies import chat_of, language_of, refresh_themes, reply, say, services_of
 
 FALLBACK_GROUP = 10
 
@@ -35,6 +35,8 @@ async def theme_or_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if services.library.catalog.theme(command) is not None:
         await handlers.send_theme(update, context, command)
         return
+    if chat_of(update).type != "private" and "@" not in message.text.split(maxsplit=1)[0]:
+        return   # in a group, an unknown command without our @name is meant for another bot
     language = language_of(update, services)
     await reply(update, context, say("tg_unknown_command", language, command=command[:64]))
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.models import Subscriber
 from bot.telegram import keyboards
 from bot.telegram import subscriptions as subs
+from bot.telegram.groups import channel_rights, may_change_chat
 from bot.telegram.replies import (
     chat_of, language_of, refresh_themes, reply, say, services_of, thread_of, usage,
 )
@@ -22,8 +24,18 @@ def chat_subscriber(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Subsc
                         language=language_of(update, services), thread_id=thread_of(update))
 
 
+async def refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group, a member who is not an admin is told so (True: stop here)."""
+    if await may_change_chat(update, context):
+        return False
+    await reply(update, context, say("tg_group_admins_only", language_of(update, services_of(context))))
+    return True
+
+
 async def subscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
-    """Add one theme to the chat's subscription and confirm with the schedule."""
+    """Add one theme to the chat's subscription and confirm with the schedule (group admins only)."""
+    if await refused(update, context):
+        return
     services = services_of(context)
     subscriber = chat_subscriber(update, context)
     theme = services.library.catalog.theme(command)
@@ -45,12 +57,42 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, say("tg_choose_theme", language),
                     keyboards.themes_keyboard(catalog.themes, language, "sub"))
         return
-    command = context.args[0].lower().lstrip("/")
+    channel = context.args[0] if context.args[0].startswith("@") else None
+    command = (context.args[1] if channel and len(context.args) > 1 else context.args[0]).lower().lstrip("/")
     if catalog.theme(command) is None:
         await usage(update, context, "/subscribe <theme>  — " + ", ".join(
-     t.command for t in catalog.themes))
+            t.command for t in catalog.themes) + "  (a channel: /subscribe @channel <theme>)")
+        return
+    if channel:
+        await change_channel(update, context, channel, command, subscribe=True)
         return
     await subscribe_chat(update, context, command)
+
+
+async def change_channel(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, command: str,
+                         subscribe: bool) -> None:
+    """/subscribe @channel <theme> from a chat with the bot: the user must be the channel's admin
+    and the bot allowed to post there; digests then go to the channel (under the group limits)."""
+    services = services_of(context)
+    language = language_of(update, services)
+    try:
+        channel = await context.bot.get_chat(name)
+    except TelegramError:
+        return await reply(update, context, say("tg_channel_not_found", language, channel=name[:64]))
+    user_is_admin, bot_can_post = await channel_rights(context, channel.id, update.effective_user.id)
+    if not user_is_admin:
+        return await reply(update, context, say("tg_channel_not_admin", language, channel=name[:64]))
+    if subscribe and not bot_can_post:
+        return await reply(update, context, say("tg_channel_cannot_post", language, channel=name[:64]))
+    current = subs.current(services, channel.id, chat_type="channel", language=language, thread_id=None)
+    theme = services.library.catalog.theme(command)
+    title = theme.title_in(language) if theme else command
+    if not subscribe:
+        await subs.save(services, subs.remove_theme(current, None if command == "all" else command))
+        return await reply(update, context, say("tg_channel_unsubscribed", language, channel=name[:64], title=title))
+    saved = await subs.save(services, subs.add_theme(current, command))
+    await reply(update, context, say("tg_channel_subscribed", language, channel=name[:64], title=title,
+                                     **subs.describe(saved, language)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -66,10 +108,17 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, context, say("tg_choose_theme", language),
                     keyboards.themes_keyboard([t for t in themes if t], language, "unsub"))
         return
+    if context.args[0].startswith("@") and len(context.args) > 1:
+        await change_channel(update, context, context.args[0], context.args[1].lower().lstrip("/"),
+                             subscribe=False)
+        return
     await unsubscribe_chat(update, context, context.args[0].lower().lstrip("/"))
 
 
 async def unsubscribe_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
+    """Drop one theme, or all of them (group admins only)."""
+    if await refused(update, context):
+        return
     services = services_of(context)
     subscriber = chat_subscriber(update, context)
     language = subscriber.language
@@ -96,7 +145,10 @@ async def mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     themes = {c: services.library.catalog.theme(c) for c in subscriber.themes}
     names = ", ".join(theme.title_in(language) if theme else c for c, theme in themes.items())
-    await reply(update, context, say("tg_mysubs", language, themes=names, **subs.describe(subscriber, language)))
+    text = say("tg_mysubs", language, themes=names, **subs.describe(subscriber, language))
+    if not subscriber.is_active:
+        text += "\n" + say("tg_paused", language, **subs.pause_of(subscriber, language))
+    await reply(update, context, text)
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,7 +168,9 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def save_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, value: str) -> None:
-    """Apply one setting, save, and confirm (or say what a valid value looks like)."""
+    """Apply one setting, save, and confirm (or say what a valid value looks like); group admins only."""
+    if await refused(update, context):
+        return
     subscriber = chat_subscriber(update, context)
     try:
         changed = subs.apply_setting(subscriber, name, value)
