@@ -46,7 +46,7 @@ def parse_time(value: str) -> str:
 def parse_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a name too long for a file
         raise SettingError("time zone", value, "Use an IANA name such as America/Lima.") from None
     return value
 

@@ -23,7 +23,7 @@ async def resume_paused_chat(update: Update, context: ContextTypes.DEFAULT_TYPE)
     chat = update.effective_chat
     services = services_of(context)
     subscriber = services.store.get_subscriber(chat.id) if chat is not None else None
-    if subscriber is None or subscriber.is_active or not subscriber.themes:
+    if chat is None or subscriber is None or subscriber.is_active or not subscriber.themes:
         return
     if not await may_change_chat(update, context):
         return

@@ -75,24 +75,31 @@ async def change_channel(update: Update, context: ContextTypes.DEFAULT_TYPE, nam
     and the bot allowed to post there; digests then go to the channel (under the group limits)."""
     services = services_of(context)
     language = language_of(update, services)
+    problem = None
     try:
         channel = await context.bot.get_chat(name)
     except TelegramError:
-        return await reply(update, context, say("tg_channel_not_found", language, channel=name[:64]))
-    user_is_admin, bot_can_post = await channel_rights(context, channel.id, update.effective_user.id)
-    if not user_is_admin:
-        return await reply(update, context, say("tg_channel_not_admin", language, channel=name[:64]))
-    if subscribe and not bot_can_post:
-        return await reply(update, context, say("tg_channel_cannot_post", language, channel=name[:64]))
+        channel, problem = None, "tg_channel_not_found"
+    if channel is not None:
+        user = update.effective_user
+        user_is_admin, bot_can_post = await channel_rights(context, channel.id, user.id if user else 0)
+        if not user_is_admin:
+            problem = "tg_channel_not_admin"
+        elif subscribe and not bot_can_post:
+            problem = "tg_channel_cannot_post"
+    if channel is None or problem:
+        await reply(update, context, say(problem or "tg_channel_not_found", language, channel=name[:64]))
+        return
     current = subs.current(services, channel.id, chat_type="channel", language=language, thread_id=None)
     theme = services.library.catalog.theme(command)
     title = theme.title_in(language) if theme else command
-    if not subscribe:
+    if subscribe:
+        saved = await subs.save(services, subs.add_theme(current, command))
+        await reply(update, context, say("tg_channel_subscribed", language, channel=name[:64], title=title,
+                                         **subs.describe(saved, language)))
+    else:
         await subs.save(services, subs.remove_theme(current, None if command == "all" else command))
-        return await reply(update, context, say("tg_channel_unsubscribed", language, channel=name[:64], title=title))
-    saved = await subs.save(services, subs.add_theme(current, command))
-    await reply(update, context, say("tg_channel_subscribed", language, channel=name[:64], title=title,
-                                     **subs.describe(saved, language)))
+        await reply(update, context, say("tg_channel_unsubscribed", language, channel=name[:64], title=title))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
