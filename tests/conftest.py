@@ -181,6 +181,7 @@ def telegram_settings(dirs: CliDirs, **overrides):
     from bot.config import Settings
 
     values = dict(telegram_bot_token="123456:TEST-TOKEN", data_dir=dirs.data, seeds_dir=dirs.seeds,
+                  sources_file=dirs.data.parent / "no-sources.toml",
                   digests_dir=dirs.digests, admin_ids=frozenset({ADMIN_ID}), stories_per_page=2)
     values.update(overrides)
     return Settings(**values)

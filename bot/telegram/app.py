@@ -24,6 +24,7 @@ from bot.telegram.handlers.callbacks import callback_handlers
 from bot.telegram.handlers.fallback import FALLBACK_GROUP, fallback_handlers
 from bot.telegram.handlers.reader import reader_handlers
 from bot.telegram.handlers.admin import admin_handlers
+from bot.telegram.handlers.sources import source_handlers
 from bot.telegram.handlers.subscribe import subscription_handlers
 from bot.telegram.handlers.inline import inline_handlers
 from bot.telegram.health import install_health_checks
@@ -39,7 +40,7 @@ OFFLINE_TOKEN = "0:offline"
 
 def application_handlers() -> list[BaseHandler]:
     """Every handler of group 0, in the order PTB tries them."""
-    return [*reader_handlers(), *subscription_handlers(), *admin_handlers(),
+    return [*reader_handlers(), *subscription_handlers(), *admin_handlers(), *source_handlers(),
             *callback_handlers(), *inline_handlers()]
 
 

@@ -1,13 +1,18 @@
-"""The delivery's PTB side: the periodic due tick on the JobQueue, the sender task's lifetime
-and the instant-digest listener. The due pass itself (`bot.delivery.due`) knows no PTB."""
+"""The JobQueue's jobs: the periodic due tick, the sender task's lifetime, the instant-digest
+listener, and the live-source poll. The due pass itself (`bot.delivery.due`) knows no PTB;
+the fetch pass (`Library.fetch_and_rebuild`) runs in a worker thread, off the event loop."""
 from __future__ import annotations
 
+import asyncio
+import html
 import logging
 
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.delivery.due import DigestScheduler
 from bot.delivery.sender import Sender
+from bot.digest.i18n import t
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -15,6 +20,8 @@ logger = logging.getLogger(__name__)
 SENDER = "delivery.sender"
 SCHEDULER = "schedule.digests"
 SENDER_TASK = "delivery.sender_task"
+FETCH_TICK_SECONDS = 60.0       # how often the poll looks for due sources (each has its own interval)
+FETCH_FIRST_SECONDS = 15.0      # the first look, after start-up (the seeds ingest goes first)
 
 
 def job_queue_of(application: Application) -> JobQueue:
@@ -48,6 +55,25 @@ async def start_sender(context: ContextTypes.DEFAULT_TYPE) -> None:
     ensure_sender(context.application)
 
 
+async def fetch_sources(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: poll the due live sources in a worker thread; tell the admins of a source failing for a day."""
+    services: Services = context.application.bot_data["services"]
+    try:
+        report = await asyncio.to_thread(services.library.fetch_and_rebuild)
+    except Exception:     # a broken sources file or store problem: logged, and the next tick tries again
+        logger.exception("fetching the live sources failed")
+        return
+    hours = f"{services.settings.source_alert_hours:g}"
+    for name, error in report.alerts:
+        for admin in sorted(services.settings.admin_ids):
+            text = t("tg_source_alert", services.settings.default_language, name=html.escape(name),
+                     hours=hours, error=html.escape(error[:300]))
+            try:
+                await context.bot.send_message(admin, text)
+            except TelegramError as exc:
+                logger.warning("could not tell admin %s about source %s: %s", admin, name, exc)
+
+
 def install_schedules(application: Application, services: Services) -> None:
     """The periodic due tick, the sender, /push_now and the instant-digest listener."""
     sender = Sender(application.bot, services.store, services.settings, clock=services.clock)
@@ -60,3 +86,6 @@ def install_schedules(application: Application, services: Services) -> None:
                             job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
     job_queue.run_once(start_sender, when=0.0, name="start_sender", data=sender)
     services.library.add_listener(scheduler.enqueue_instant)
+    job_queue.run_repeating(fetch_sources, interval=FETCH_TICK_SECONDS, first=FETCH_FIRST_SECONDS,
+                            name="fetch_sources",
+                            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
