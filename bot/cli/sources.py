@@ -106,7 +106,7 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no sources in {settings.sources_file} — add one with `digestbot sources add URL`")
         return 0
     try:
-        with open_store(settings) as store:
+        with open_store(settings, read_only=True) as store:
             states, counts = load_states(store, sources), source_counts(store)
     except StoreError as exc:
         print(f"warning: the store is not readable ({exc}); showing the file only", file=sys.stderr)
@@ -185,7 +185,7 @@ def _run(args: argparse.Namespace, settings: Settings, *, dry_run: bool) -> Fetc
 
     sources = _selected(settings, args.names)
     themes = load_theme_list(settings) if Path(settings.digests_dir).is_dir() else []
-    with open_store(settings) as store:
+    with open_store(settings, read_only=dry_run) as store:
         return run_fetch(store, sources, themes, settings, force=dry_run or args.force, dry_run=dry_run)
 
 
