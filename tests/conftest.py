@@ -199,14 +199,11 @@ def assert_valid_telegram_messages(calls) -> None:
 
 
 async def start_harness(settings, transport=None) -> TelegramHarness:
-    from bot.library.library import Library
-    from bot.services import Services
-    from bot.store.tinydb.store import TinyStore
+    from bot.services import open_services
     from bot.telegram.app import build_application
     from tests.recording import RecordingRequest
 
-    store = TinyStore(settings.data_dir)
-    services = Services(settings, store, Library(settings, store))
+    services = open_services(settings)
     transport = transport or RecordingRequest()
     app = build_application(services, request=transport, updater=False)
     errors: list = []

@@ -29,6 +29,10 @@ PURE = {"models", "errors", "nlp", "extract", "keypoints", "themes", "stories", 
 FORBIDDEN_MODULES = {"telegram", "tinydb", "apscheduler", "httpx", "os", "pathlib", "dotenv",
                      "subprocess", "socket", "psycopg", "shutil", "tempfile"}
 FORBIDDEN_CALLS = {"open"}
+# module -> the bot modules it may import inside a function; every other import is at the top.
+LAZY_IMPORTS = {
+    "bot.cli.main": {"bot.telegram.runner"},   # `digestbot check`, `ingest`, ... never load python-telegram-bot
+}
 
 
 def modules(root: Path) -> dict[str, Path]:
@@ -108,6 +112,21 @@ def purity_violations(root: Path, pure: set[str]) -> list[str]:
     return problems
 
 
+def lazy_imports(root: Path, allowed: dict[str, set[str]]) -> list[str]:
+    """Imports of our package inside a function, except the ones `allowed` names."""
+    problems = []
+    mods = modules(root)
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            _, ours = imported_names(ast.Module(body=function.body, type_ignores=[]), root.name, set(mods))
+            for target in sorted(ours - allowed.get(name, set())):
+                problems.append(f"{name}.{function.name} imports {target} inside the function")
+    return problems
+
+
 def cycles(root: Path) -> list[list[str]]:
     """Every strongly connected component of more than one module (Tarjan, iterative enough for us)."""
     edges = graph(root)
@@ -158,6 +177,10 @@ def test_bot_has_no_import_cycle():
     assert cycles(BOT) == []
 
 
+def test_bot_modules_import_at_the_top_except_the_lazy_telegram_runner():
+    assert lazy_imports(BOT, LAZY_IMPORTS) == []
+
+
 def test_the_package_has_no_module_named_telegram_that_shadows_the_library():
     assert not (BOT / "telegram.py").exists()
 
@@ -201,3 +224,13 @@ def test_checker_finds_a_cycle_even_through_a_function_level_import(tmp_path):
     root = _tree(tmp_path, {"telegram/__init__.py": "", "telegram/app.py": "from bot.telegram.admin import x\n",
                             "telegram/admin.py": "def x():\n    from bot.telegram.app import y\n"})
     assert cycles(root) == [["bot.telegram.admin", "bot.telegram.app"]]
+
+
+def test_checker_flags_a_function_level_import(tmp_path):
+    root = _tree(tmp_path, {"cli/__init__.py": "", "cli/main.py": "def run():\n    from bot.telegram import runner\n",
+                            "cli/check.py": "def check():\n    if True:\n        import bot.library.ingest\n",
+                            "telegram/__init__.py": "", "telegram/runner.py": "",
+                            "library/__init__.py": "", "library/ingest.py": ""})
+    assert lazy_imports(root, LAZY_IMPORTS) == ["bot.cli.check.check imports bot.library.ingest inside the function"]
+    assert lazy_imports(root, {}) == ["bot.cli.check.check imports bot.library.ingest inside the function",
+                                      "bot.cli.main.run imports bot.telegram.runner inside the function"]

@@ -13,12 +13,10 @@ from dataclasses import replace
 import pytest
 from telegram import Update
 
-from bot.library.library import Library
 from bot.models import Subscriber
 from bot.delivery.due import PassReport, make_pushes
 from bot.telegram.jobs import SCHEDULER, SENDER, SENDER_TASK
-from bot.services import Services
-from bot.store.tinydb.store import TinyStore
+from bot.services import Services, open_services
 from bot.telegram.app import build_application
 from bot.schedule.timing import digest_key, next_due_at
 from tests.conftest import copy_repo_inputs
@@ -54,19 +52,18 @@ def dirs(tmp_path, ingested_store):
 
 @pytest.fixture
 def make_services(dirs, standin):
-    opened: list[TinyStore] = []
+    opened: list[Services] = []
 
     def make(clock: Clock, **fields) -> Services:
         settings = fast_settings(telegram_api_base_url=standin.base_url, data_dir=dirs.data,
                                  seeds_dir=dirs.seeds, digests_dir=dirs.digests,
                                  admin_ids=frozenset({ADMIN}), tick_seconds=3600.0, **fields)
-        store = TinyStore(dirs.data)
-        opened.append(store)
-        return Services(settings, store, Library(settings, store), clock)
+        opened.append(open_services(settings, clock=clock))
+        return opened[-1]
 
     yield make
-    for store in opened:
-        store.close()
+    for services in opened:
+        services.close()
 
 
 @contextlib.asynccontextmanager

@@ -7,7 +7,10 @@ from pathlib import Path
 
 from bot.cli.common import CliError, print_json
 from bot.config import Settings
+from bot.library.ingest import plan_jobs, summarize_file
+from bot.library.theme_files import load_themes
 from bot.models import Theme
+from bot.sources.seeds import read_seeds
 
 HELP = "validate the theme files in digests/ and the seed files"
 DESCRIPTION = """\
@@ -48,8 +51,6 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
     load_themes reports unreadable files, bad TOML (file and line), invalid fields,
     and the cross-file problems of bot.themes.match.validate_themes (duplicate or built-in commands).
     """
-    from bot.library.theme_files import load_themes
-
     if not digests_dir.is_dir():
         result.errors.append(f"{digests_dir}: digests directory not found — set DIGESTS_DIR or pass --digests DIR")
         return []
@@ -64,9 +65,6 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
 
 def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: CheckResult) -> None:
     """Each seed goes through what ingest does to it; rejections are errors, no theme or date warnings."""
-    from bot.library.ingest import plan_jobs, summarize_file
-    from bot.sources.seeds import read_seeds
-
     if not seeds_dir.is_dir():
         result.errors.append(f"{seeds_dir}: seeds directory not found — set SEEDS_DIR or pass --seeds DIR")
         return

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import json
-import shutil
 import logging
+import shutil
 import sys
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, is_dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
+from bot import services
 from bot.config import Settings
 from bot.errors import DigestError, UnknownItem
+from bot.library.theme_files import load_themes
 from bot.models import Theme
 from bot.store.api import Store
+from bot.store.tinydb.lock import is_locked, snapshot_copy
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +27,14 @@ class CliError(DigestError):
 
 @contextmanager
 def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
-    """The TinyDB store in settings.data_dir, closed on the way out.
+    """The store in settings.data_dir (bot.services.open_store), closed on the way out.
 
     Writing takes the store's single-writer lock (a second writer fails at once, naming
     the holder). `read_only` commands work while the bot runs: when another process
     holds the lock they read a temporary snapshot of the files instead.
     """
-    from bot.store.tinydb.lock import is_locked, snapshot_copy
-    from bot.store.tinydb.store import TinyStore
-
     snapshot = snapshot_copy(settings.data_dir) if read_only and is_locked(settings.data_dir) else None
-    store = TinyStore(snapshot or settings.data_dir)
+    store = services.open_store(replace(settings, data_dir=snapshot) if snapshot else settings)
     try:
         yield store
     finally:
@@ -45,8 +45,6 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store
 
 def load_theme_list(settings: Settings) -> list[Theme]:
     """The themes in digests/; problems are printed as warnings (`digestbot check` lists them all)."""
-    from bot.library.theme_files import load_themes
-
     directory = Path(settings.digests_dir)
     if not directory.is_dir():
         raise CliError(f"digests directory not found: {directory} — set DIGESTS_DIR or pass --digests DIR")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import open_store, print_json
+from bot.cli.common import print_json
 from bot.config import Settings
 from bot.digest.catalog import Catalog
+from bot.services import open_services
 
 DESCRIPTION = """\
 Print every live stored article as a JSON list: path (relative to the seeds
@@ -49,9 +50,7 @@ def export_rows(catalog: Catalog) -> list[dict[str, Any]]:
 
 def run_export_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the live articles, with the story each belongs to in the catalog the bot builds."""
-    from bot.library.library import Library
-
-    with open_store(settings) as store:
-        catalog = Library(settings, store).catalog
+    with open_services(settings) as services:
+        catalog = services.library.catalog
     print_json(export_rows(catalog))
     return 0

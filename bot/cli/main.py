@@ -13,6 +13,7 @@ import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from bot import __version__
@@ -167,7 +168,9 @@ def run_chat_command(args: argparse.Namespace, settings: Settings) -> int:
     return _telegram_runner().run_console(settings)
 
 
-def _telegram_runner():
+def _telegram_runner() -> ModuleType:
+    # The one lazy import of the CLI: `digestbot check`, `ingest`, `preview`... never load
+    # python-telegram-bot (and still work when the Telegram adapter cannot be imported).
     try:
         from bot.telegram import runner
     except ModuleNotFoundError as exc:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from bot.cli.common import CliError, open_store, print_json, theme_by_command
 from bot.config import Settings
+from bot.digest.compose import theme_digest
+from bot.digest.render import render_text
+from bot.services import open_services
 
 DESCRIPTION = """\
 Print a theme's digest as plain text, exactly as the bot will show it: the
@@ -57,9 +60,6 @@ def preview_key(command: str, language: str) -> str:
 
 def save_preview(store, catalog, command: str, language: str, limit: int) -> Preview:
     """Render the theme's first page, and save it as the theme's last preview."""
-    from bot.digest.compose import theme_digest
-    from bot.digest.render import render_text
-
     digest = theme_digest(catalog, command, language, offset=0, limit=limit)
     text = render_text(digest)
     key = preview_key(command, language)
@@ -72,10 +72,8 @@ def save_preview(store, catalog, command: str, language: str, limit: int) -> Pre
 
 def build_previews(settings: Settings, theme: str | None, language: str) -> list[Preview]:
     """Previews of one theme (or all when None), from the catalog the bot builds (bot.library.library)."""
-    from bot.library.library import Library
-
     with open_store(settings, read_only=True) as store:
-        library = Library(settings, store)
+        library = open_services(settings, store=store).library
         if not library.catalog.article_count:
             raise CliError(f"no articles in {settings.data_dir} — run `digestbot ingest` first")
         if theme is None:

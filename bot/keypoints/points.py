@@ -25,6 +25,7 @@ import logging
 
 import numpy as np
 
+from bot.extract.clean import clean_text
 from bot.keypoints.rank import (
     DEFAULT_OPTIONS, RankOptions, content_bigrams, directed_centrality, lead_prior, length_penalty,
     length_ramp, similarity_matrix,
@@ -63,16 +64,10 @@ def extract_key_points(body: str, language: str, n: int = 4,
 
 def key_points(text: str, language: str, n: int) -> list[str]:
     """The eval callable: raw article text in, at most 5 verbatim sentences out."""
-    body = _clean_body(text)
+    body = clean_text(text).body
     return [point.text for point in extract_key_points(body, language, n)][:MAX_POINTS]
 
 
-def _clean_body(text: str) -> str:
-    try:
-        from bot.extract.clean import clean_text
-    except ImportError:          # bot.extract.clean not written yet: the raw text is the body
-        return text
-    return clean_text(text).body
 
 
 def style_penalty(text: str, options: RankOptions) -> float:

@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.config import Settings
+from bot.services import open_services
+from bot.telegram.app import build_application
+from bot.telegram.console.chat import run_console
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ def run_bot(settings: Settings) -> int:
             return run_console(settings)
         print(NO_TOKEN, file=sys.stderr)
         return 1
-    application = _live_application(settings)
+    application = build_application(open_services(settings))   # post_shutdown closes the store
     if settings.webhook_url:
         logger.info("serving a webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
         application.run_webhook(
@@ -38,19 +41,3 @@ def run_bot(settings: Settings) -> int:
     logger.info("stopped")
     return 0
 
-
-def _live_application(settings: Settings):
-    from bot.library.library import Library
-    from bot.services import Services
-    from bot.store.tinydb.store import TinyStore
-    from bot.telegram.app import build_application
-
-    store = TinyStore(settings.data_dir)
-    return build_application(Services(settings, store, Library(settings, store)))
-
-
-def run_console(settings: Settings) -> int:
-    """`digestbot chat`: the same handlers, on this terminal, with no token and no network."""
-    from bot.telegram.console.chat import run_console as console
-
-    return console(settings)

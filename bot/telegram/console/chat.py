@@ -8,7 +8,6 @@ inline query, anything else is a message.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import math
 import shutil
@@ -19,8 +18,13 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.config import Settings
+from bot.services import open_services
+from bot.store.tinydb.lock import snapshot_copy
+from bot.telegram.app import build_application, stop_bot
 from bot.telegram.console import updates
 from bot.telegram.console.offline import ApiRefusal, OfflineBotApi, html_to_text
+from bot.telegram.jobs import SCHEDULER
 
 PROMPT = "› "
 
@@ -111,8 +115,6 @@ async def chat_loop(application, console: ConsoleRequest, lines: TextIO, languag
 
 async def show_digest(application, console: ConsoleRequest, chat_id: int = 1) -> None:
     """/digest (console only): a due pass as if every subscriber were due, and what this chat gets."""
-    from bot.telegram.jobs import SCHEDULER
-
     store = application.bot_data["services"].store
     report = await application.bot_data[SCHEDULER].run_pass(everyone=True)
     pushes = [p for p in store.pending_pushes(math.inf, 10_000) if p.chat_id == chat_id]
@@ -124,30 +126,22 @@ async def show_digest(application, console: ConsoleRequest, chat_id: int = 1) ->
                           "/subscribe to a theme first)\n\n")
 
 
-def run_console(settings, lines: TextIO | None = None, out: TextIO | None = None) -> int:
+def run_console(settings: Settings, lines: TextIO | None = None, out: TextIO | None = None) -> int:
     """`digestbot chat`: on a temporary copy of the store, ingest the seeds, then chat on this terminal.
 
     The console never writes the live DATA_DIR: its pretend user would become a real
     subscriber of the live bot. Its store is a snapshot, removed on the way out.
     """
-    from bot.store.tinydb.lock import snapshot_copy
-
     own_store = snapshot_copy(settings.data_dir, prefix="digestbot-console-")
     try:
-        return asyncio.run(_console(dataclasses.replace(settings, data_dir=own_store),
+        return asyncio.run(_console(replace(settings, data_dir=own_store),
                                     lines or sys.stdin, out or sys.stdout))
     finally:
         shutil.rmtree(own_store, ignore_errors=True)
 
 
-async def _console(settings, lines: TextIO, out: TextIO) -> int:
-    from bot.library.library import Library
-    from bot.services import Services
-    from bot.store.tinydb.store import TinyStore
-    from bot.telegram.app import build_application, stop_bot
-
-    store = TinyStore(settings.data_dir)
-    services = Services(settings, store, Library(settings, store))
+async def _console(settings: Settings, lines: TextIO, out: TextIO) -> int:
+    services = open_services(settings)
     console = ConsoleRequest(out)
     application = build_application(services, request=console, updater=False)
     async with application:

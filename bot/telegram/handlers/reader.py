@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.digest import compose as digest
 from bot.digest import render
 from bot.telegram import keyboards, subscriptions
+from bot.telegram.handlers.subscribe import subscribe_chat
 from bot.telegram.menu import help_text, theme_list
 from bot.telegram.replies import (
     language_of, pages_of, refresh_themes, reply, reply_parts, say, services_of, usage,
@@ -18,7 +19,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     await refresh_themes(services)
     if context.args and services.library.catalog.theme(context.args[0].lower()):
-        from bot.telegram.handlers.subscribe import subscribe_chat
         await subscribe_chat(update, context, context.args[0].lower())
         return
     language = language_of(update, services)
