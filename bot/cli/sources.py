@@ -10,7 +10,12 @@ from pathlib import Path
 from bot.cli.common import CliError, load_theme_list, open_store, print_json
 from bot.config import Settings
 from bot.errors import SourceError, StoreError
-from bot.sources.config import KINDS, LANGUAGES, Source, add_sources, load_sources, remove_source
+from bot.library.fetch import load_states, politeness_of, run_fetch, source_counts
+from bot.sources.config import (
+    KINDS, LANGUAGES, Source, add_sources, check_url, load_sources, remove_source,
+)
+from bot.sources.discover import find_feed
+from bot.sources.opml import read_opml, write_opml
 from bot.sources.state import FetchReport, SourceState
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -99,8 +104,6 @@ def _when(epoch: float) -> str:
 
 def list_command(args: argparse.Namespace, settings: Settings) -> int:
     """Each source, with what the store remembers of it."""
-    from bot.library.fetch import load_states, source_counts
-
     sources = load_sources(settings.sources_file)
     if not sources:
         print(f"no sources in {settings.sources_file} — add one with `digestbot sources add URL`")
@@ -127,10 +130,6 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_command(args: argparse.Namespace, settings: Settings) -> int:
     """Add a source; a page URL given as a feed is searched for the feed it announces."""
-    from bot.library.fetch import politeness_of
-    from bot.sources.config import check_url
-    from bot.sources.discover import find_feed
-
     url, title, how = check_url(args.url), "", ""
     if args.kind == "feed":
         found = find_feed(url, politeness_of(settings))
@@ -153,8 +152,6 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
     """Add every feed of an OPML file (URLs already listed are skipped)."""
-    from bot.sources.opml import read_opml
-
     try:
         data = args.file.read_bytes()
     except OSError as exc:
@@ -169,8 +166,6 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.sources.opml import write_opml
-
     document = write_opml(load_sources(settings.sources_file))
     if args.file is None:
         sys.stdout.write(document)
@@ -181,8 +176,6 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings, *, dry_run: bool) -> FetchReport:
-    from bot.library.fetch import run_fetch
-
     sources = _selected(settings, args.names)
     themes = load_theme_list(settings) if Path(settings.digests_dir).is_dir() else []
     with open_store(settings, read_only=dry_run) as store:
