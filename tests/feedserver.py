@@ -58,6 +58,8 @@ class FeedServer:
         self.requests: list[Request] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.in_flight_by_host: dict[str, int] = {}
+        self.max_in_flight_by_host: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -108,10 +110,14 @@ def _handler_for(server: FeedServer):
 
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
+            host = headers.get("host", "").split(":")[0]
             with server._lock:
-                server.requests.append(Request(self.path, headers.get("host", "").split(":")[0], headers))
+                server.requests.append(Request(self.path, host, headers))
                 server.in_flight += 1
                 server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                server.in_flight_by_host[host] = server.in_flight_by_host.get(host, 0) + 1
+                server.max_in_flight_by_host[host] = max(server.max_in_flight_by_host.get(host, 0),
+                                                         server.in_flight_by_host[host])
             try:
                 self._answer(server.routes.get(self.path), headers)
             except (BrokenPipeError, ConnectionResetError):
@@ -119,6 +125,7 @@ def _handler_for(server: FeedServer):
             finally:
                 with server._lock:
                     server.in_flight -= 1
+                    server.in_flight_by_host[host] -= 1
 
         def _answer(self, route: Route | None, headers: dict[str, str]) -> None:
             if route is None:

@@ -275,7 +275,7 @@ def test_requests_in_flight_per_host_never_exceed_the_limit(server, store, setti
     for route in list(server.routes.values()):
         route.stall = 0.05
     fetch(store, sources, replace(settings, fetch_per_host=2, fetch_in_flight=8))
-    assert server.max_in_flight == 2
+    assert server.max_in_flight == 2 and server.max_in_flight_by_host == {"127.0.0.1": 2}
 
 
 def test_include_and_exclude_words_choose_the_entries(server, store, settings):

@@ -19,7 +19,8 @@ from typing import Sequence
 import httpx
 
 from bot.config import Settings
-from bot.library.fetched import PageText, draft, make_article, page_text, summarize_drafts
+from bot.library.fetched import draft, make_article, summarize_drafts
+from bot.library.ingest import run_jobs
 from bot.models import Article, Rejection, Theme
 from bot.sources.config import Source
 from bot.sources.feeds import url_key
@@ -81,12 +82,12 @@ def poll_sources(store: Store, sources: Sequence[Source], settings: Settings, *,
 
 
 def store_fetched(store: Store, gathered: Sequence[Gathered], themes: Sequence[Theme], settings: Settings, *,
-                  now: float | None = None, dry_run: bool = False, to_text: PageText = page_text) -> FetchReport:
+                  now: float | None = None, dry_run: bool = False, workers: int | None = None) -> FetchReport:
     """The pipeline half: candidates -> articles -> one store write, then the sources' states."""
     started = time.perf_counter()
     now = time.time() if now is None else now
-    drafts = [draft(g, c, to_text) for g in gathered for c in g.candidates]
-    outcomes = summarize_drafts(drafts, themes)
+    drafts = [draft(g, c) for g in gathered for c in g.candidates]
+    outcomes = run_jobs(drafts, themes, workers, task=summarize_drafts)
     stored = {a.id: a for a in store.all_articles(include_retired=True)}
     saves: list[Article] = []
     results: list[SourceResult] = []
@@ -96,20 +97,18 @@ def store_fetched(store: Store, gathered: Sequence[Gathered], themes: Sequence[T
         updated: list[str] = []
         rejected: list[Rejection] = []
         seen = dict(g.state.seen)
-        for d in (d for d in drafts if d.gathered is g):
-            article_id = d.candidate.article_id
-            result, note = outcomes[article_id]
-            old = stored.get(article_id)
+        for candidate in g.candidates:
+            result, old = outcomes[candidate.article_id], stored.get(candidate.article_id)
             if old is not None and not old.source:
                 continue                   # a seed file has this URL: the seed file wins
             if result.problem:
-                why = result.problem + (f" ({note})" if note else "")
-                rejected.append(Rejection(d.candidate.entry.link or d.candidate.entry.key, why))
-                if d.candidate.page is not None and d.candidate.page.error:
-                    seen.pop(article_id, None)    # the page may come back: try again next poll
+                why = result.problem + (f" ({result.note})" if result.note else "")
+                rejected.append(Rejection(candidate.entry.link or candidate.entry.key, why))
+                if candidate.page is not None and candidate.page.error:
+                    seen.pop(candidate.article_id, None)    # the page may come back: try again next poll
                 continue
-            saves.append(make_article(d, result, note, old, now))
-            (updated if old is not None else added).append(article_id)
+            saves.append(make_article(g, candidate, result, old, now))
+            (updated if old is not None else added).append(candidate.article_id)
         results.append(SourceResult(g.source.name, g.source.url, g.status, tuple(added), tuple(updated),
                                     g.unchanged, tuple(rejected), g.error, tuple(g.notes)))
         if g.status != "waiting":          # a source not polled this time keeps its state as it is

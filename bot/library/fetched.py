@@ -9,20 +9,17 @@ article's notes say so.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Sequence
 
 from bot.extract.meta import HEADER_LINE
-from bot.library.ingest import Job, Result, run_jobs
+from bot.library.ingest import Job, Result, summarize_file
 from bot.models import Article, Theme
 from bot.sources.gather import Candidate, Gathered
 from bot.extract.html import extract_html, html_as_text, visible_text
 from bot.sources.seeds import decode_bytes
 
 logger = logging.getLogger(__name__)
-
-PageText = Callable[[str, str], str]      # (html, url) -> text with header lines, as for .html seeds
-
 
 def page_text(html: str, url: str) -> str:
     """The HTML path of `.html` seeds (trafilatura), as header lines and paragraphs."""
@@ -31,12 +28,16 @@ def page_text(html: str, url: str) -> str:
 
 @dataclass(frozen=True)
 class Draft:
-    """A candidate's text, from its page and, as a fallback, from the feed."""
+    """A candidate ready for the pipeline: its page (decoded) and the feed's own text as a fallback.
 
-    gathered: Gathered
-    candidate: Candidate
-    text: str
-    fallback: str                 # the feed's own text, "" when there is none
+    Picklable: extraction and summarizing run in the ingest's process pool when there are many.
+    """
+
+    path: str                     # the article id
+    headers: str                  # the feed's header lines (title:, date:, url:, source: …)
+    html: str                     # the page, "" when it cannot be used
+    url: str
+    fallback: str                 # the feed's own text with the headers, "" when there is none
     note: str                     # why the page was not used, "" when it was
 
 
@@ -67,53 +68,53 @@ def _page_problem(candidate: Candidate) -> str:
     return ""
 
 
-def draft(gathered: Gathered, candidate: Candidate, to_text: PageText = page_text) -> Draft:
-    """The candidate's text to clean (see the module doc); never raises."""
+def draft(gathered: Gathered, candidate: Candidate) -> Draft:
+    """The candidate's page and feed text (see the module doc); never raises."""
     headers = _headers(gathered, candidate)
     feed_html = candidate.entry.content_html or candidate.entry.summary_html
     feed_text = visible_text(f"<div>{feed_html}</div>") if feed_html.strip() else ""
     fallback = _joined(headers, feed_text) if feed_text else ""
     problem = _page_problem(candidate)
-    if problem:
-        return Draft(gathered, candidate, fallback, "", problem)
-    assert candidate.page is not None
+    if problem or candidate.page is None:
+        return Draft(candidate.article_id, headers, "", candidate.entry.link, fallback, problem)
     html, _notes = decode_bytes(candidate.page.body)
-    try:
-        text = to_text(html, candidate.page.final_url or candidate.entry.link)
-    except Exception as exc:   # an extractor failing on one page must not stop the pass
-        logger.warning("extracting %s failed: %s", candidate.entry.link, exc, exc_info=True)
-        return Draft(gathered, candidate, fallback, "", f"its page could not be read ({exc.__class__.__name__})")
-    return Draft(gathered, candidate, _joined(headers, text), fallback, "")
+    return Draft(candidate.article_id, headers, html, candidate.page.final_url or candidate.entry.link,
+                 fallback, "")
 
 
-def summarize_drafts(drafts: Sequence[Draft], themes: Sequence[Theme]) -> dict[str, tuple[Result, str]]:
-    """Article id -> (Result, note): each draft's page text, and the feed's text where that fails."""
-    jobs = [Job(d.candidate.article_id, d.text, frozenset()) for d in drafts if d.text]
-    results = run_jobs(jobs, themes, None)
-    retry = [d for d in drafts if d.fallback and d.text != d.fallback
-             and (not d.text or results[d.candidate.article_id].problem)]
-    retried = run_jobs([Job(d.candidate.article_id, d.fallback, frozenset()) for d in retry], themes, None)
-    outcome: dict[str, tuple[Result, str]] = {}
-    for d in drafts:
-        article_id = d.candidate.article_id
-        if article_id in retried:
-            why = d.note or f"its page text was unusable ({results[article_id].problem})"
-            outcome[article_id] = (retried[article_id], f"from the feed's own text: {why}")
-        elif article_id in results:
-            outcome[article_id] = (results[article_id], d.note and f"from the feed's own text: {d.note}")
-        else:
-            outcome[article_id] = (Result(article_id, problem=f"{d.note}, and the feed has no text for it"), "")
-    return outcome
+def summarize_draft(d: Draft, themes: Sequence[Theme]) -> Result:
+    """Extract, clean, summarize and match one draft, falling back to the feed's text; never raises."""
+    result = None
+    note = d.note
+    if d.html:
+        try:
+            result = summarize_file(Job(d.path, _joined(d.headers, page_text(d.html, d.url)), frozenset()), themes)
+        except Exception as exc:   # an extractor failing on one page must not stop the pass
+            logger.warning("extracting %s failed: %s", d.url, exc, exc_info=True)
+            note = f"its page could not be read ({exc.__class__.__name__})"
+        if result is not None and not result.problem:
+            return result
+        note = note or f"its page text was unusable ({result.problem if result else ''})"
+    if not d.fallback:
+        return Result(d.path, problem=f"{note}, and the feed has no text for it")
+    return replace(summarize_file(Job(d.path, d.fallback, frozenset()), themes), note=f"from the feed's own text: {note}")
 
 
-def make_article(d: Draft, result: Result, note: str, old: Article | None, now: float) -> Article:
-    """The stored article of a summarized draft (its first_seen kept across updates)."""
-    clean, entry, source = result.clean, d.candidate.entry, d.gathered.source
+def summarize_drafts(drafts: list[Draft], themes: Sequence[Theme]) -> list[Result]:
+    """The process-pool task (see `run_jobs`)."""
+    return [summarize_draft(d, themes) for d in drafts]
+
+
+def make_article(gathered: Gathered, candidate: Candidate, result: Result, old: Article | None,
+                 now: float) -> Article:
+    """The stored article of a summarized candidate (its first_seen kept across updates)."""
+    clean, entry, source = result.clean, candidate.entry, gathered.source
     assert clean is not None
     return Article(
-        id=d.candidate.article_id, path=entry.link or entry.key, content_hash=entry.fingerprint,
+        id=candidate.article_id, path=entry.link or entry.key, content_hash=entry.fingerprint,
         title=clean.title, body=clean.body, language=clean.language, key_points=result.key_points,
         themes=result.themes, published=clean.published or entry.published,
-        outlet=source.outlet or clean.outlet or d.gathered.feed_title, author=clean.author,
-        url=entry.link or clean.url, foreign_passages=clean.foreign_passages, notes=(note,) if note else (),
+        outlet=source.outlet or clean.outlet or gathered.feed_title, author=clean.author,
+        url=entry.link or clean.url, foreign_passages=clean.foreign_passages,
+        notes=(result.note,) if result.note else (),
         first_seen=old.first_seen if old else now, updated_at=now, is_retired=False, source=source.name)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from bot.extract.clean import body_problem, clean_text, outlet_of, repeated_lines
 from bot.errors import ConfigError
@@ -58,6 +58,7 @@ class Result:
     clean: CleanText | None = None
     key_points: tuple[KeyPoint, ...] = ()
     themes: tuple[tuple[str, float], ...] = ()
+    note: str = ""          # where the text came from when it is not the obvious place (fetched pages)
     problem: str = ""
 
 
@@ -178,27 +179,35 @@ def plan_jobs(changed: list[SeedFile], unchanged: Sequence[SeedFile] = (),
     return [Job(seed.path, seed.text, boilerplate.get(outlets[seed.path], frozenset())) for seed in changed]
 
 
-def run_jobs(jobs: list[Job], themes: Sequence[Theme], workers: int | None,
-             advance: Callable[[int], object] = lambda done: None) -> dict[str, Result]:
-    """Each job's Result by path: in a process pool when there are many, else here."""
+Task = Callable[[list[Any], Sequence[Theme]], list[Result]]   # a batch of jobs (each with a .path) -> Results
+
+
+def run_jobs(jobs: Sequence[Any], themes: Sequence[Theme], workers: int | None,
+             advance: Callable[[int], object] = lambda done: None, *, task: Task = summarize_batch,
+             ) -> dict[str, Result]:
+    """Each job's Result by path: in a process pool when there are many, else here.
+
+    `task` is a module-level function (picklable) turning a batch of jobs into Results;
+    by default `summarize_batch` (seed files); fetched pages pass their own.
+    """
     workers = (os.cpu_count() or 1) if workers is None else workers
     results: dict[str, Result] = {}
     if workers > 1 and len(jobs) >= POOL_MIN_FILES:
-        _run_in_pool(jobs, themes, workers, results, advance)
+        _run_in_pool(jobs, themes, workers, results, advance, task)
     for job in jobs:   # serial: everything when few files, and whatever a broken pool left undone
         if job.path not in results:
-            results[job.path] = summarize_file(job, themes)
+            results[job.path] = task([job], themes)[0]
             advance(len(results))
     return results
 
 
-def _run_in_pool(jobs: list[Job], themes: Sequence[Theme], workers: int, results: dict[str, Result],
-                 advance: Callable[[int], object]) -> None:
+def _run_in_pool(jobs: Sequence[Any], themes: Sequence[Theme], workers: int, results: dict[str, Result],
+                 advance: Callable[[int], object], task: Task) -> None:
     size = max(1, min(16, len(jobs) // (workers * 4)))
-    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    batches = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
     logger.info("ingest: %d files in %d batches on %d worker processes", len(jobs), len(batches), workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        futures: list[Future] = [pool.submit(summarize_batch, batch, themes) for batch in batches]
+        futures: list[Future] = [pool.submit(task, batch, themes) for batch in batches]
         try:
             for future in as_completed(futures):
                 for result in future.result():
