@@ -1,0 +1,245 @@
+"""The phases of `benchmarks/scale.py`, each run in its own process against one code tree.
+
+    SCALE_CODE=<tree> python benchmarks/scale_phases.py <phase> '<json args>'
+
+The tree (this checkout, or an exported older commit) comes first on sys.path, so the
+same phase measures today's code and the baseline alike. Each phase prints one JSON
+line of figures on stdout. Only the store, library, scheduler and application entry
+points that both trees share are used.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import random
+import resource
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+CODE = Path(os.environ.get("SCALE_CODE", Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(CODE))
+
+DAY = 86400.0
+OUTLETS = ("Andina", "El Comercio", "La República", "Reuters", "EFE", "AP", "RPP", "Infobae")
+PER_EVENT = 6          # outlets that carry one event on one day
+EVENTS_PER_DAY = 8     # 48 articles a day: the same source text comes back after 46 days
+
+
+def _ms(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2) if ordered else float("nan")
+
+
+def _summary(samples: list[float]) -> dict:
+    return {"n": len(samples), "p50": _ms(samples, .5), "p99": _ms(samples, .99),
+            "max": round(max(samples) * 1000, 2) if samples else float("nan")}
+
+
+def proto(args: dict) -> dict:
+    """Ingest the eval articles once (real cleaning, key points, themes); dump them as documents."""
+    from benchmarks.corpus import build_corpus
+    from bot.library.ingest import run_ingest
+    from bot.library.theme_files import load_themes
+    from bot.store.codec import article_to_doc
+    from bot.store.tinydb.store import TinyStore
+
+    work = Path(args["work"])
+    build_corpus(work / "proto_seeds", copies=1)
+    store = TinyStore(work / "proto_data")
+    run_ingest(store, work / "proto_seeds", load_themes(Path(args["digests"]))[0])
+    docs = [article_to_doc(a) for a in store.all_articles()]
+    store.close()
+    (work / "proto.json").write_text(json.dumps(docs))
+    return {"articles": len(docs)}
+
+
+def _seed_text(original: str, outlet: str, day: str | None) -> str:
+    return f"source: {outlet}\n" + (f"date: {day}\n" if day else "") + original
+
+
+def replicas(args: dict) -> list:
+    """`articles` dated copies of the proto articles, PER_EVENT outlets per event, and their seed files."""
+    from datetime import date, timedelta
+
+    from bot.store.codec import article_from_doc
+    from bot.sources.seeds import article_id
+
+    work, now, rng = Path(args["work"]), args["now"], random.Random(7)
+    protos = [article_from_doc(doc) for doc in json.loads((work / "proto.json").read_text())]
+    seeds = Path(args["seeds"])
+    out = []
+    last_day = (args["articles"] - 1) // PER_EVENT // EVENTS_PER_DAY
+    for n in range(args["articles"]):
+        event, outlet = divmod(n, PER_EVENT)
+        source, day_index = protos[event % len(protos)], event // EVENTS_PER_DAY
+        day = None if args.get("undated") else (date(2021, 1, 1) + timedelta(days=day_index)).isoformat()
+        name = OUTLETS[outlet % len(OUTLETS)]
+        rel = f"outlet{outlet}/e{event:05d}_{Path(source.path).name}"
+        data = _seed_text(source.body, name, day).encode()
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_bytes(data)
+        seen = now - (last_day - day_index) * DAY - rng.uniform(0, DAY)
+        out.append(replace(source, id=article_id(rel), path=rel, content_hash=hashlib.sha256(data).hexdigest(),
+                           outlet=name, published=day or "", first_seen=seen, updated_at=seen))
+    return out
+
+
+def build(args: dict) -> dict:
+    """The store: articles, subscribers (due in a few hours) and `days` days of delivered daily digests."""
+    from bot.library.ingest import THEMES_META_KEY, themes_fingerprint
+    from bot.library.theme_files import load_themes
+    from bot.models import Push, Subscriber
+    from bot.schedule.timing import next_due_at
+    from bot.store.tinydb.store import TinyStore
+
+    started = time.perf_counter()
+    now, rng = args["now"], random.Random(11)
+    themes = load_themes(Path(args["digests"]))[0]
+    commands = sorted({command for a in json.loads((Path(args["work"]) / "proto.json").read_text())
+                       for command, _ in a["themes"]})   # themes the corpus has news in
+    clock = [now - args["days"] * DAY]
+    store = TinyStore(Path(args["data"]), clock=lambda: clock[0])
+    store.save_articles(replicas(args))
+    store.set_meta(THEMES_META_KEY, themes_fingerprint(themes))
+    due_local = time.strftime("%H:00", time.gmtime(now + 2 * 3600 - 5 * 3600))   # America/Lima = UTC-5
+    subscribers = [Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, rng.randint(1, 3))),
+                              language=rng.choice(("en", "es")), timezone="America/Lima",
+                              time_of_day=due_local, last_digest_at=now - DAY, created_at=now - 30 * DAY)
+                   for n in range(args["subscribers"])]
+    store.save_subscribers(replace(s, next_due_at=next_due_at(s, now)) for s in subscribers)
+    texts = [f"<b>Digest {k}</b>\n" + "A key point of the day, quoted from an outlet. " * 40 for k in range(20)]
+    for day in range(args["days"]):
+        clock[0] = now - (args["days"] - day) * DAY
+        key = time.strftime("%Y-%m-%dT08:00/daily", time.gmtime(clock[0]))
+        pushes = [Push(id=f"{s.chat_id}:{key}:0", chat_id=s.chat_id, text=texts[s.chat_id % 20], digest_key=key,
+                       created_at=clock[0]) for s in subscribers]
+        for i in range(0, len(pushes), 5000):
+            store.enqueue_pushes(pushes[i:i + 5000])
+            store.update_pushes(replace(p, status="sent") for p in pushes[i:i + 5000])
+    store.close()
+    return {"seconds": round(time.perf_counter() - started, 1),
+            "files": {p.name: p.stat().st_size for p in Path(args["data"]).iterdir() if p.is_file()}}
+
+
+class Probe:
+    """Commands fired every `interval` s on the loop; latency from the planned start to the answer."""
+
+    ACTIONS = ("/latest", "/lima_group", "/search lima venezuela", "/mysubs", "/settings", "/subscribe oas")
+
+    def __init__(self, app, subscribers: int, interval: float = 0.02):
+        from telegram import Update
+
+        from bot.telegram.console import updates
+        self.app, self.interval, self.rng = app, interval, random.Random(3)
+        self._make = lambda uid, text, chat: Update.de_json(updates.message(uid, text, chat_id=chat, user_id=chat),
+                                                            app.bot)
+        self.subscribers, self.update_id = subscribers, 0
+
+    async def _one(self, planned: float, samples: list[float]) -> None:
+        self.update_id += 1
+        chat = 10_000 + self.rng.randrange(self.subscribers)
+        update = self._make(self.update_id, self.ACTIONS[self.update_id % len(self.ACTIONS)], chat)
+        await self.app.process_update(update)
+        samples.append(time.perf_counter() - planned)
+
+    async def during(self, done) -> list[float]:
+        """Fire commands until `done()`; at least 50 of them."""
+        samples: list[float] = []
+        tasks = []
+        planned = time.perf_counter()
+        while not done() or len(tasks) < 50:
+            planned += self.interval
+            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+            tasks.append(asyncio.ensure_future(self._one(planned, samples)))
+        await asyncio.gather(*tasks)
+        return samples
+
+
+async def _commands(args: dict) -> dict:
+    from bot.config import Settings
+    from bot.library.library import Library
+    from bot.services import Services
+    from bot.store.tinydb.store import TinyStore
+    from bot.telegram.app import build_application
+    from tests.recording import RecordingRequest
+
+    settings = Settings(telegram_bot_token="1:BENCH", data_dir=Path(args["data"]), seeds_dir=Path(args["seeds"]),
+                        digests_dir=Path(args["digests"]), admin_ids=frozenset({1}))
+    out: dict = {}
+    started = time.perf_counter()
+    store = TinyStore(settings.data_dir)
+    out["store_open_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    library = Library(settings, store)
+    out["library_s"] = round(time.perf_counter() - started, 2)
+    clock = lambda: time.time() + 2 * 3600 + 120   # noqa: E731  every subscriber is due
+    transport = RecordingRequest()
+    transport.api.convert_text = False
+    app = build_application(Services(settings, store, library, clock=clock), request=transport, updater=False)
+    await app.initialize()
+    probe = Probe(app, args["subscribers"])
+    deadline = time.perf_counter() + 3.0
+    out["idle"] = _summary(await probe.during(lambda: time.perf_counter() > deadline))
+    out["due_pass"] = await _during_due_pass(app, probe)
+    out["compaction"] = await _during_thread(probe, lambda: _compact(store))
+    out["ingest"] = await _during_thread(probe, lambda: _ingest(args, library))
+    await app.shutdown()
+    store.close()
+    out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+async def _during_due_pass(app, probe: Probe) -> dict:
+    scheduler = app.bot_data["schedule.digests"]
+    cpu, wall = time.process_time(), time.perf_counter()
+    task = asyncio.ensure_future(scheduler.run_pass())
+    samples = await probe.during(task.done)
+    report = await task
+    return {**_summary(samples), "due": report.due, "pushes": report.pushes,
+            "wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}
+
+
+async def _during_thread(probe: Probe, work) -> dict:
+    wall = time.perf_counter()
+    thread = threading.Thread(target=work)
+    thread.start()
+    samples = await probe.during(lambda: not thread.is_alive())
+    thread.join()
+    return {**_summary(samples), "wall_s": round(time.perf_counter() - wall, 2)}
+
+
+def _compact(store) -> None:
+    """Rewrite every table file, the way the store does when a journal grows."""
+    compact = getattr(store, "compact", None)
+    if compact is not None:
+        compact()
+        return
+    with store._lock:   # today's code: compaction runs inside a write, under the store lock
+        for db in store._all_dbs():
+            db.storage.compact()
+
+
+def _ingest(args: dict, library) -> None:
+    """Add 50 changed seed files (new dates of known articles) and ingest them."""
+    seeds = Path(args["seeds"])
+    files = sorted(seeds.rglob("*.txt"))[:50]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        (seeds / "fresh" / path.name).parent.mkdir(exist_ok=True)
+        (seeds / "fresh" / path.name).write_text(text.replace("date: 2021", "date: 2024", 1), encoding="utf-8")
+    library.ingest_and_rebuild()
+
+
+def commands(args: dict) -> dict:
+    return asyncio.run(_commands(args))
+
+
+PHASES = {"proto": proto, "build": build, "commands": commands}
+
+if __name__ == "__main__":
+    print(json.dumps(PHASES[sys.argv[1]](json.loads(sys.argv[2]))))
