@@ -200,7 +200,8 @@ async def _during_due_pass(app, probe: Probe) -> dict:
     task = asyncio.ensure_future(scheduler.run_pass())
     samples = await probe.during(task.done)
     report = await task
-    return {**_summary(samples), "due": report.due, "pushes": report.pushes,
+    return {**_summary(samples), "due": report.due, "pushes": report.pushes, "digests": report.digests,
+            "empty": report.empty, "skipped": report.skipped, "failed": len(report.failed),
             "wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}
 
 

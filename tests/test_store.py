@@ -15,7 +15,7 @@ from bot.errors import StoreError
 from bot.models import Article, KeyPoint, Push, Subscriber
 from bot.store.tinydb.store import TinyStore
 from bot.store.api import SCHEMA_VERSION
-from bot.store.tinydb.files import table_json
+from bot.store.tinydb.files import table_json, write_atomically
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -246,9 +246,10 @@ def test_sent_pushes_move_to_compact_deliveries_and_leave_the_outbox(store):
     store.update_pushes([replace(push(1), status="sent"), replace(push(2), attempts=1, not_before=999.0)])
     store = reopen(store)
     outbox = table_json(store.data_dir / "outbox.json")["outbox"]
-    deliveries = table_json(store.data_dir / "deliveries.json")["deliveries"]
+    deliveries = table_json(store.data_dir / "deliveries.json")
     assert list(outbox) == ["2:d1:0"] and outbox["2:d1:0"]["attempts"] == 1
-    assert set(deliveries["1:d1:0"]) == {"id", "chat_id", "digest_key", "sent_at"}
+    assert deliveries["last_digests"] == {"1": {"sent": [["d1", [0], deliveries["last_digests"]["1"]["sent"][0][2]]]}}
+    assert sum(doc["count"] for doc in deliveries["days"].values()) == 1
     assert store.pending_pushes(1000.0, 5)[0].text == "<b>digest d1</b>"
 
 
@@ -277,15 +278,41 @@ def test_a_push_recorded_as_delivered_but_still_in_the_outbox_is_not_sent_again(
     assert store.push_counts()["sent"] == 1
 
 
-def test_delivery_records_older_than_the_retention_are_pruned(tmp_path):
+def test_messages_sent_before_the_retention_are_not_counted_as_sent(tmp_path):
     now = [1000.0]
-    store = TinyStore(tmp_path, clock=lambda: now[0], delivery_retention=100.0)
+    store = TinyStore(tmp_path, clock=lambda: now[0], delivery_retention=14 * 86400.0)
     store.enqueue_pushes([push(1), push(2)])
     store.update_pushes([replace(push(1), status="sent")])
-    now[0] = 1200.0
+    now[0] = 1000.0 + 20 * 86400
     store.update_pushes([replace(push(2), status="sent")])
     assert store.push_counts()["sent"] == 1
     store.close()
+
+
+def test_a_chat_keeps_its_last_few_digests_not_every_push_and_none_is_sent_twice(store):
+    for day in range(20):
+        store.enqueue_pushes([push(1, f"day{day}", part) for part in range(2)])
+        store.update_pushes([push(1, f"day{day}", part, status="sent") for part in range(2)])
+    store = reopen(store)
+    kept = table_json(store.data_dir / "deliveries.json")["last_digests"]["1"]["sent"]
+    assert [key for key, _, _ in kept] == ["day16", "day17", "day18", "day19"]
+    assert all(parts == [0, 1] for _, parts, _ in kept)
+    assert store.enqueue_pushes([push(1, "day19", 1), push(1, "day19", 2)]) == 1   # part 1 was sent
+    assert store.push_counts()["sent"] == 40
+
+
+def test_delivery_records_of_an_older_store_are_folded_into_last_digests_and_day_counts(tmp_path):
+    old = {"deliveries": {f"{chat}:{key}:0": {"id": f"{chat}:{key}:0", "chat_id": chat, "digest_key": key,
+                                              "sent_at": 86400.0 * day + 50}
+                          for chat in (1, 2) for day, key in enumerate(("a", "b", "c", "d", "e", "f"))}}
+    write_atomically(tmp_path / "deliveries.json", [json.dumps(old)])
+    store = TinyStore(tmp_path, clock=lambda: 86400.0 * 6)
+    assert store.enqueue_pushes([push(1, "f"), push(2, "b"), push(2, "g")]) == 2   # "b" is not among the last 4
+    store = reopen(store)
+    tables = table_json(tmp_path / "deliveries.json")
+    assert "deliveries" not in tables or not tables["deliveries"]
+    assert [key for key, _, _ in tables["last_digests"]["1"]["sent"]] == ["c", "d", "e", "f"]
+    assert sorted(doc["count"] for doc in tables["days"].values()) == [2] * 6
 
 
 def test_an_unknown_push_status_is_refused(store):

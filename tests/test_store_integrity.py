@@ -137,7 +137,7 @@ FULL_DISK = textwrap.dedent("""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)     # a write past the limit fails with EFBIG, like ENOSPC
     store = TinyStore(Path(sys.argv[1]))
     store.save_subscribers([Subscriber(chat_id=i, themes=("lima_group",)) for i in range(3000)])
-    limit = (Path(sys.argv[1]) / "subscribers.json").stat().st_size // 2
+    limit = (Path(sys.argv[1]) / "subscribers.json").stat().st_size // 8
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))   # the disk is now "full"
     failed = 0
     for i in range(3000):   # the journal grows past the compaction point, then past the limit

@@ -5,6 +5,7 @@ acknowledged write has been fsynced, and nothing is compacted on close.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from dataclasses import replace
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 from bot.errors import StoreError
 from bot.models import Push, Subscriber
 from bot.store.tinydb.store import TinyStore
-from bot.store.tinydb.files import Compaction, open_table, table_json
+from bot.store.tinydb import files as files_module
+from bot.store.tinydb.files import Compaction, open_table, table_json, write_atomically
 from bot.store.tinydb.journal import decode_header, encode_header
 
 
@@ -36,8 +38,13 @@ def unacknowledge_last_write(journal: Path) -> None:
 
 
 def crash_copy(store: TinyStore, dest: Path) -> TinyStore:
-    """A store opened from a copy of `store`'s files as they are now, as if the process had been killed."""
-    shutil.copytree(store.data_dir, dest)
+    """A store opened from a copy of `store`'s files as they are now, as if the process had been killed.
+
+    The copy is one instant: no write, and no background compaction, moves a file meanwhile."""
+    with store._lock, contextlib.ExitStack() as files:
+        for db in store._all_dbs():
+            files.enter_context(db.storage._file_lock)
+        shutil.copytree(store.data_dir, dest)
     return TinyStore(dest)
 
 
@@ -220,3 +227,28 @@ def test_tinydbs_own_table_methods_are_journaled_too(tmp_path):
     db, table = open_table(tmp_path / "things.json", "things")
     assert dict(table.docs()) == {"a": {"n": 5}}
     db.close()
+
+
+@pytest.mark.parametrize("written", [False, True], ids=["before the new file", "before the old journal is dropped"])
+def test_a_crash_during_a_background_compaction_replays_the_moved_aside_journal_first(tmp_path, written):
+    store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=10**6))
+    store.save_subscribers([Subscriber(chat_id=n) for n in range(5)])
+    for language in ("es", "pt"):
+        store.save_subscribers([Subscriber(chat_id=n, language=language) for n in range(3)])
+    storage = store._subscribers_table.storage
+    with store._lock:   # what compact_in_background does under the lock: a snapshot, the journal moved aside
+        snapshot = storage._snapshot()
+        rotated = storage._journal.rotate()
+    store.save_subscriber(Subscriber(chat_id=1, language="de"))   # a write while the file is being written
+    store.move_subscriber(4, 40)
+    if written:
+        write_atomically(storage.path, files_module._chunks(snapshot), sealed=True)
+    assert rotated is not None and rotated.exists()
+    expected = state(store)
+    crashed = crash_copy(store, tmp_path / "crashed")
+    assert state(crashed) == expected
+    assert [s.language for s in crashed.all_subscribers()][:3] == ["pt", "de", "pt"]
+    crashed.close()
+    assert not list((tmp_path / "crashed").glob("*.journal.*"))   # closing folds every journal into the file
+    store.close()
+    assert state(TinyStore(tmp_path / "data")) == expected

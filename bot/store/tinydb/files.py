@@ -11,9 +11,13 @@ file does not exist yet, and on close: a temporary file in the same directory,
 flushed and fsynced, replaces the old file with `os.replace`, the directory is
 fsynced, and only then is the journal emptied. A crash at any moment leaves the old
 file or the new one, never a torn one, and a journal that replays onto either.
-Records are serialized one by one and their JSON is cached by identity, so a
-compaction re-serializes only records written since the last one (callers replace
-records, never mutate them in place).
+A compaction that is due while the store serves (not the first file, not close) does
+not hold the store's lock while it writes: under the lock it takes a snapshot (a
+shallow copy of each table: callers replace records, never mutate them in place) and
+moves the journal aside (see `bot.store.tinydb.journal`); a thread then serializes the
+snapshot and replaces the table file, and only then deletes the moved-aside journal.
+Writes go on meanwhile into a fresh journal. A crash at any point leaves the old file
+or the new one, and journals that replay onto either.
 
 Since schema version 2 a table file ends with a checksum line,
 `#table crc32=<8 hex> bytes=<length of the JSON before it>`, so a damaged file (a bit
@@ -31,6 +35,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -198,10 +203,17 @@ class JournaledStorage(Storage):
         self._has_file = sealed   # a version-1 file (no checksum line) is rewritten at the first chance
         self.backoff = Backoff()
         self._write_failed = False
-        self._fragments: dict[str, dict[str, tuple[Any, str]]] = {}   # key -> (doc, its JSON), by table
         self._journal = Journal(self.path)
+        self._rotated_records = 0   # records in journals moved aside and not yet in the table file
+        for older in self._journal.rotated():
+            journal = Journal(self.path, older)
+            for changes in journal.replay():
+                self._apply_in_memory(changes)
+            self._rotated_records += journal.records
         for changes in self._journal.replay():
             self._apply_in_memory(changes)
+        self._background: threading.Thread | None = None
+        self._file_lock = threading.Lock()   # one writer of the table file at a time
         self.writes = 0        # acknowledged writes (journal appends) since the file was opened
         self.compactions = 0   # table file rewrites since it was opened
 
@@ -239,42 +251,92 @@ class JournaledStorage(Storage):
             if self.backoff.succeeded():
                 logger.warning("writing %s works again", self.path.name)
         self._apply_in_memory(batch)
-        for name, (upserts, removals) in batch.items():
-            cache = self._fragments.setdefault(name, {})
-            for key in removals:
-                cache.pop(key, None)
-            cache.update((key, (doc, members[name][key])) for key, doc in upserts.items())
         self.writes += 1
-        table_records = sum(len(table) for table in (self._data or {}).values())
-        if (not self._has_file or self.compaction.is_due(self._journal.records, table_records)) \
-                and self.backoff.is_due():
+        if not self.backoff.is_due():
+            return
+        if not self._has_file:
             self._compact_or_warn()
+        elif self.compaction.is_due(self._journal.records + self._rotated_records, self.record_count()):
+            self.compact_in_background()
+
+    def record_count(self) -> int:
+        return sum(len(table) for table in (self._data or {}).values())
 
     def compact(self) -> None:
-        """Rewrite the table file with the whole state, then empty the journal."""
-        fragments = {name: self._table_fragments(name, table) for name, table in (self._data or {}).items()}
-        write_atomically(self.path, _chunks(fragments), sealed=True)
-        self._fragments = fragments
-        self._has_file = True
-        self._journal.clear()
+        """Rewrite the table file with the whole state now, then empty the journals (caller holds the lock)."""
+        self.wait_for_compaction()
+        with self._file_lock:
+            write_atomically(self.path, _chunks(self._snapshot()), sealed=True)
+            self._has_file = True
+            self._journal.clear()
+            self._journal.drop_rotated()
+            self._rotated_records = 0
         self.compactions += 1
 
+    def compact_in_background(self) -> threading.Thread | None:
+        """Snapshot the tables and move the journal aside now (the caller holds the store's lock);
+        write the table file from the snapshot in a thread. None when one is running or nothing to do."""
+        if self._background is not None and self._background.is_alive():
+            return None
+        if not self._journal.records and self._has_file:
+            return None
+        snapshot, moving = self._snapshot(), self._journal.records
+        try:
+            rotated = self._journal.rotate()
+        except StoreError as exc:
+            self._compaction_failed(exc)
+            return None
+        self._rotated_records += moving if rotated is not None else 0
+        self._background = threading.Thread(target=self._write_snapshot, args=(snapshot, rotated),
+                                            name=f"compact-{self.path.name}", daemon=True)
+        self._background.start()
+        return self._background
+
+    def _write_snapshot(self, snapshot: dict[str, dict[str, Any]], rotated: Path | None) -> None:
+        try:
+            with self._file_lock:
+                write_atomically(self.path, _chunks(snapshot), sealed=True)
+                self._has_file = True
+                if rotated is not None:
+                    self._journal.drop_rotated(rotated)
+        except (StoreError, OSError) as exc:   # the moved-aside journal stays: replayed at open, dropped next time
+            self._compaction_failed(exc)
+            return
+        self._rotated_records = 0
+        self.compactions += 1
+        if self.backoff.succeeded():
+            logger.warning("compacting %s works again", self.path.name)
+
+    def wait_for_compaction(self) -> None:
+        """Until a background compaction (if any) has written its file."""
+        thread = self._background
+        if thread is not None:
+            thread.join()
+            self._background = None
+
+    def _snapshot(self) -> dict[str, dict[str, Any]]:
+        return {name: dict(table) for name, table in (self._data or {}).items()}
+
     def close(self) -> None:
-        if self._journal.records or (self._data is not None and not self._has_file):
+        self.wait_for_compaction()
+        if self._journal.records or self._rotated_records or self._journal.rotated() \
+                or (self._data is not None and not self._has_file):
             self._compact_or_warn()
         self._journal.close()
-        self._fragments = {}
 
     def _compact_or_warn(self) -> None:
         try:
             self.compact()
         except StoreError as exc:   # every write is safe in the journal; tried again after a back-off
-            if self.backoff.failed(str(exc)):
-                logger.warning("compacting %s failed (%s); its journal keeps every write; "
-                               "retrying with back-off, logged once a minute", self.path.name, exc)
+            self._compaction_failed(exc)
             return
         if self.backoff.succeeded():
             logger.warning("compacting %s works again", self.path.name)
+
+    def _compaction_failed(self, exc: Exception) -> None:
+        if self.backoff.failed(str(exc)):
+            logger.warning("compacting %s failed (%s); its journal keeps every write; "
+                           "retrying with back-off, logged once a minute", self.path.name, exc)
 
     def note_write_failure(self, problem: str) -> None:
         """A journal append failed (the caller got a StoreError): log it once a minute, no traceback."""
@@ -291,20 +353,16 @@ class JournaledStorage(Storage):
                 table.pop(key, None)
             table.update(upserts)
 
-    def _table_fragments(self, name: str, table: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
-        cached = self._fragments.get(name, {})
-        out: dict[str, tuple[Any, str]] = {}
-        for key, doc in table.items():
-            hit = cached.get(key)
-            out[key] = hit if hit is not None and hit[0] is doc else (doc, encode_record(key, doc))
-        return out
 
-
-def _chunks(fragments: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Iterable[str]:
+def _chunks(tables: Mapping[str, Mapping[str, Any]], batch: int = 500) -> Iterable[str]:
+    """The table file's JSON, serialized a few hundred records at a time."""
     yield "{"
-    for index, (name, table) in enumerate(fragments.items()):
+    for index, (name, table) in enumerate(tables.items()):
         yield f'{", " if index else ""}{json.dumps(name)}: {{'
-        yield ",\n".join(fragment for _, fragment in table.values())
+        items = list(table.items())
+        for start in range(0, len(items), batch):
+            yield ("" if start == 0 else ",\n") + ",\n".join(
+                encode_record(key, doc) for key, doc in items[start:start + batch])
         yield "}"
     yield "}\n"
 

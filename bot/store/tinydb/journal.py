@@ -18,6 +18,12 @@ A journal without a header (schema version 1) is read as before.
 Replaying the journal over the table file is idempotent when the file already holds
 the journal's effects, which is what makes compaction safe: the table file is
 rewritten with the whole state first, and only then is the journal emptied.
+
+A compaction that writes the table file in the background first moves the journal
+aside (`rotate`: `subscribers.journal` becomes `subscribers.journal.<n>`, a rename) so
+new writes go to a fresh journal meanwhile; opening replays the moved-aside journals,
+oldest first, before the current one, and they are deleted once the table file that
+holds them is in place (`drop_rotated`).
 """
 from __future__ import annotations
 
@@ -92,8 +98,8 @@ def _decode_line(line: bytes) -> dict[str, tuple[dict[str, dict], list[str]]] | 
 class Journal:
     """The journal file of one table file: replay at open, append per write, clear on compaction."""
 
-    def __init__(self, table_path: Path):
-        self.path = table_path.with_suffix(JOURNAL_SUFFIX)
+    def __init__(self, table_path: Path, path: Path | None = None):
+        self.path = path or table_path.with_suffix(JOURNAL_SUFFIX)
         self.records = 0   # upserts + removals held, to decide when to compact
         self.writes = 0    # whole entries held (lines after the header)
         self._has_header = False
@@ -202,6 +208,41 @@ class Journal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+    def rotated(self) -> list[Path]:
+        """The journals moved aside by `rotate` and not dropped yet, oldest first."""
+        found = []
+        for path in self.path.parent.glob(f"{self.path.name}.*"):
+            suffix = path.name[len(self.path.name) + 1:]
+            if suffix.isdigit():
+                found.append((int(suffix), path))
+        return [path for _, path in sorted(found)]
+
+    def rotate(self) -> Path | None:
+        """Move this journal aside (replayed at open before the current one) and start an empty one."""
+        if not self._size:
+            return None
+        self.close()
+        older = self.rotated()
+        number = int(older[-1].name.rsplit(".", 1)[1]) + 1 if older else 1
+        target = self.path.with_name(f"{self.path.name}.{number}")
+        try:
+            os.rename(self.path, target)
+            fsync_directory(self.path.parent)
+        except OSError as exc:
+            raise StoreError(f"cannot move {self.path} aside: {exc.strerror or exc}") from exc
+        self._size = self.records = self.writes = 0
+        self._has_header = False
+        self._open()   # the fresh journal exists from now on (empty until the next write)
+        return target
+
+    def drop_rotated(self, upto: Path | None = None) -> None:
+        """Delete the moved-aside journals (up to and including `upto`): the table file holds them now."""
+        for path in self.rotated():
+            if upto is not None and int(path.name.rsplit(".", 1)[1]) > int(upto.name.rsplit(".", 1)[1]):
+                break
+            path.unlink(missing_ok=True)
+        fsync_directory(self.path.parent)
 
     def _open(self) -> int:
         if self._fd is None:

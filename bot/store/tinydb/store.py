@@ -261,8 +261,11 @@ class TinyStore:
             return {db.storage.path.name: db.storage.writes for db in self._all_dbs()}
 
     def compaction_counts(self) -> dict[str, int]:
-        """File name -> how many times it was rewritten from its journal since the store was opened."""
+        """File name -> how many times it was rewritten from its journal since the store was opened
+        (after any compaction running in the background has finished)."""
         with self._lock:
+            for db in self._all_dbs():
+                db.storage.wait_for_compaction()
             return {db.storage.path.name: db.storage.compactions for db in self._all_dbs()}
 
     def disk_trouble(self) -> str:
