@@ -30,7 +30,8 @@ from bot.keypoints.rank import (
     DEFAULT_OPTIONS, RankOptions, content_bigrams, directed_centrality, lead_prior, length_penalty,
     length_ramp, similarity_matrix,
 )
-from bot.keypoints.sentences import Sentence, leans_on_context, opens_with_quote, split_candidates
+from bot.keypoints.lead import find_lead
+from bot.keypoints.sentences import Sentence, opens_with_quote, split_candidates
 from bot.models import KeyPoint
 from bot.nlp import language_code
 
@@ -54,10 +55,11 @@ def extract_key_points(body: str, language: str, n: int = 4,
     sim = similarity_matrix(texts, code)
     centrality = directed_centrality(sim, options, length_ramp(split.total, options, options.direct_mid))
     base = [options.centrality * centrality[k] + options.position * lead_prior(s.index, split.total, options)
-            - length_penalty(s.words, options) - style_penalty(s.text, options)
+            - length_penalty(s.words, options) - style_penalty(s, options)
             for k, s in enumerate(sentences)]
+    lead = find_lead(sentences, sim)
     redundancy = _Redundancy(sim, content_bigrams(texts, code), options)
-    chosen = _select(sentences, redundancy, base, n, options.point_words * n, options)
+    chosen = _select(sentences, redundancy, base, n, lead, options)
     return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
                  for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
 
@@ -70,9 +72,9 @@ def key_points(text: str, language: str, n: int) -> list[str]:
 
 
 
-def style_penalty(text: str, options: RankOptions) -> float:
+def style_penalty(sentence: Sentence, options: RankOptions) -> float:
     """Cost of a point that needs its context: 'But he …', or a bare quotation."""
-    return (options.dangling * leans_on_context(text)) + (options.quote * opens_with_quote(text))
+    return (options.dangling * sentence.leans) + (options.quote * opens_with_quote(sentence.text))
 
 
 class _Redundancy:
@@ -94,30 +96,37 @@ class _Redundancy:
         self.covered |= self.bigrams[k]
 
 
-def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float], n: int,
-            budget: float, options: RankOptions) -> list[tuple[int, float]]:
-    """Greedy MMR under a word budget; returns (candidate, redundancy penalty) pairs.
+def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float], n: int, lead: int,
+            options: RankOptions) -> list[tuple[int, float]]:
+    """The news lead, then greedy MMR under a word budget; (candidate, redundancy penalty) pairs.
 
-    The budget may stop the list after the third point, never before: while fewer
-    than three are chosen, a sentence fits if the shortest sentences left could
-    still complete three points within max(budget, three shortest sentences)
-    (counted conservatively: the reserve may include the sentence itself).
-    Sentences at `options.duplicate` similarity to a chosen point are skipped;
-    only to reach three points is that relaxed, up to NEAR_DUPLICATE. Past three
-    points, the list ends when the best value left is below `options.extra_min`.
+    Sentences before the lead (kickers, teasing deks) are never points, so the lead
+    is the first point a reader sees. A sentence that leans on the one before it
+    ("He said …", "The move …") is a point only next to that sentence, unless
+    three points cannot be had otherwise. The budget (n x point_words words) may
+    stop the list after the third point, never before: while fewer than three are
+    chosen, a sentence fits if the shortest sentences left could still complete
+    three points within max(budget, three shortest sentences). Sentences at
+    `options.duplicate` similarity to a chosen point are skipped; only to reach
+    three points is that relaxed, up to NEAR_DUPLICATE. Past three points, the
+    list ends when the best value left is below `options.extra_min`.
     """
-    chosen: list[tuple[int, float]] = []
-    used = 0
-    remaining = set(range(len(sentences)))
-    floor = max(budget, sum(sorted(s.words for s in sentences)[:MIN_POINTS]))
+    budget = options.point_words * n
+    chosen: list[tuple[int, float]] = [(lead, 0.0)]
+    redundancy.take(lead)
+    used = sentences[lead].words
+    remaining = set(range(lead + 1, len(sentences)))
+    floor = max(budget, sum(sorted(s.words for s in sentences[lead:])[:MIN_POINTS]))
     while len(chosen) < n and remaining:
         missing = max(0, MIN_POINTS - len(chosen) - 1)
         reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
         limit = (floor if len(chosen) < MIN_POINTS else budget) - used - reserve
         fits = [k for k in remaining if sentences[k].words <= limit]
-        pick = _best(fits, chosen, redundancy, base, options.duplicate)
+        alone = [k for k in fits if _stands_alone(sentences, k, chosen)]
+        pick = _best(alone, chosen, redundancy, base, options.duplicate)
         if pick is None and len(chosen) < MIN_POINTS:
-            pick = _best(fits, chosen, redundancy, base, NEAR_DUPLICATE)
+            pick = (_best(alone, chosen, redundancy, base, NEAR_DUPLICATE)
+                    or _best(fits, chosen, redundancy, base, NEAR_DUPLICATE))
         if pick is None or (len(chosen) >= MIN_POINTS and base[pick[0]] - pick[1] < options.extra_min):
             break
         chosen.append(pick)
@@ -125,6 +134,13 @@ def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float
         remaining.discard(pick[0])
         redundancy.take(pick[0])
     return chosen
+
+
+def _stands_alone(sentences: list[Sentence], k: int, chosen: list[tuple[int, float]]) -> bool:
+    """A sentence stands alone unless it leans on context its predecessor is not there to give."""
+    if not sentences[k].leans:
+        return True
+    return any(sentences[j].index == sentences[k].index - 1 for j, _ in chosen)
 
 
 def _best(fits: list[int], chosen: list[tuple[int, float]], redundancy: _Redundancy, base: list[float],
@@ -146,7 +162,7 @@ def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int
                options: RankOptions) -> KeyPoint:
     central = options.centrality * float(centrality)
     position = options.position * lead_prior(sentence.index, total, options)
-    length = length_penalty(sentence.words, options) + style_penalty(sentence.text, options)
+    length = length_penalty(sentence.words, options) + style_penalty(sentence, options)
     score = central + position - length - penalty
     why = (f"centrality {central:.2f} + position {position:.2f} "
            f"(sentence {sentence.index + 1} of {total}) − redundancy {penalty:.2f} "

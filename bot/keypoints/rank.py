@@ -37,8 +37,8 @@ class RankOptions:
     backward_short: float = 0.5  # like LexRank); the weights move between the pairs with a ramp
     direct_mid: float = 18.0   # whose midpoint (sentences) is this; its width is lead_width
     centrality: float = 1.5    # weight of normalised centrality
-    position: float = 0.6      # weight of the lead prior
-    tau: float = 0.25          # lead prior: 1 / (1 + index / tau) ...
+    position: float = 1.0      # weight of the lead prior
+    tau: float = 1.0           # lead prior: 1 / (1 + index / tau) ...
     lead_mid: float = 25.0     # ... weighted by a logistic ramp in the article's sentence
     lead_width: float = 3.0    # count: short articles lean on centrality, long ones on the lead
     ideal_words: int = 22      # sentences longer than this are penalised ...
@@ -51,7 +51,7 @@ class RankOptions:
     extra_min: float = 0.4     # a 4th/5th point is added only if its score minus redundancy
                                # reaches this (fewer, denser points; never fewer than three)
     duplicate: float = 0.35    # cosine at or above which a sentence is a near-duplicate
-    point_words: float = 21.0  # word budget for all points = n * point_words
+    point_words: float = 22.5  # word budget for all points = n * point_words
 
 
 DEFAULT_OPTIONS = RankOptions()

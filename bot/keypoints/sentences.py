@@ -27,6 +27,8 @@ _DATELINE = re.compile(
     r"|^[A-ZÁÉÍÓÚÑ]{3,}(?:[ ,][A-ZÁÉÍÓÚÑ]{2,})*(?:,\s*[A-ZÁÉÍÓÚÑ][\w.'’ ]{1,30}){0,2},?\s*"
     r"(?:\d{1,2}\s+\w{3,10}\.?\s*)?(?:--|—|–|\.-)\s*"
 )
+# A list item's marker ("- ", "• ", "3. ", "b) "): a numbered declaration's items are sentences.
+_LIST_MARKER = re.compile(r"^(?:[-–—•*·▪►]|\(?\d{1,2}[.)]|\(?[a-z][)])\s+(?=\S)")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
 
@@ -59,12 +61,29 @@ _CREDIT = re.compile(
     r"\b(?:foto|photo|imagen|image|crédito|credit)s?\s*[:|/]|\((?:foto|photo)\b|\bgetty images\b|"
     r"[.|]\s*(?:EFE|AFP|AP|Reuters|ANDINA|Andina)(?:/[\w .]+)?\.?\s*$", re.IGNORECASE)
 _WATCH_TAIL = re.compile(r"»\s*$")
-# Openings that lean on an earlier sentence ("But he ...", "Sin embargo, ...").
-_DANGLING = re.compile(
-    r"^(?:but|and|or|so|yet|also|still|however|meanwhile|instead|then|thus|that|this|these|"
-    r"those|it|its|he|she|they|his|her|their|we|i|there|such|pero|y|o|sin embargo|además|"
-    r"también|asimismo|por eso|por ello|así|esto|esta|este|estos|estas|ello|él|ella|ellos|"
-    r"ellas|su|sus|allí|ahí)\b", re.IGNORECASE)
+# Openings that lean on an earlier sentence ("But he ...", "Sin embargo, ...", "The move ..."), per
+# language: a pronoun or connective, or a definite noun phrase that points back.
+_DANGLING_WORDS = {
+    "en": r"but|and|or|so|yet|also|still|however|meanwhile|instead|then|thus|that|this|these|those|it|"
+          r"its|he|she|they|his|her|their|we|i|there|such|"
+          r"the (?:move|decision|announcement|statement|measure|diplomat|official|minister|motion|"
+          r"document|text|former|latter|same)",
+    "es": r"pero|y|o|sin embargo|además|también|asimismo|por eso|por ello|así(?! como)|esto|esta|este|"
+          r"estos|estas|ello|él|ella|ellos|ellas|su|sus|allí|ahí|dicho|dicha|"
+          r"(?:el|la|los|las) (?:medida|decisión|anuncio|declaración|diplomático|diplomática|"
+          r"funcionario|funcionaria|mandatario|mandataria|ministro|ministra|documento|texto|mismo|misma)",
+    "pt": r"mas|e|ou|porém|contudo|no entanto|além disso|também|assim|isso|isto|este|esta|estes|estas|"
+          r"ele|ela|eles|elas|seu|sua|seus|suas|"
+          r"(?:o|a|os|as) (?:medida|decisão|anúncio|declaração|diplomata|ministro|ministra|documento|"
+          r"texto|mesmo|mesma)",
+}
+_DANGLING = {code: re.compile(rf"^(?:{words})\b", re.IGNORECASE) for code, words in _DANGLING_WORDS.items()}
+# ... unless the pointer is a time: "This week", "Este miércoles", "Esta semana".
+_TIME_OPENING = re.compile(
+    r"^(?:this|este|esta|nesta|neste)\s+(?:week|month|year|morning|afternoon|evening|weekend|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|semana|mes|año|mañana|tarde|noche|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|fin|ano|segunda|terça|quarta|quinta|"
+    r"sexta|sábado)\b", re.IGNORECASE)
 _QUOTE_OPEN = tuple("\"“«‘'")
 # Punkt ends a "sentence" after these titles and initials ("the Rev. Federico Lombardi").
 _TITLE_END = re.compile(
@@ -80,6 +99,7 @@ class Sentence:
     index: int             # 0-based position among the body's sentences
     paragraph: int         # 0-based paragraph number
     words: int
+    leans: bool = False    # opens with a pronoun or pointer that needs the sentence before
 
 
 def count_words(text: str) -> int:
@@ -96,9 +116,23 @@ def strip_dateline(sentence: str) -> str:
     return sentence
 
 
-def leans_on_context(sentence: str) -> bool:
-    """True when the sentence opens with a pronoun or connective ('But he said …')."""
-    return bool(_DANGLING.match(sentence.lstrip("\"“«‘'")))
+def strip_list_marker(sentence: str) -> str:
+    """'- Our condemnation of …' -> 'Our condemnation of …' (a suffix, so still verbatim)."""
+    match = _LIST_MARKER.match(sentence)
+    return sentence[match.end():] if match else sentence
+
+
+def has_open_quote(sentence: str) -> bool:
+    """True when a quotation is cut open: it starts or ends in another sentence."""
+    if sentence.count("“") != sentence.count("”") or sentence.count("«") != sentence.count("»"):
+        return True
+    return sentence.count('"') % 2 == 1
+
+
+def leans_on_context(sentence: str, language: str = "en") -> bool:
+    """True when the sentence opens with a pronoun or connective ('But he said …', 'The move …')."""
+    opening = sentence.lstrip("\"“«‘'")
+    return bool(_DANGLING[language].match(opening)) and not _TIME_OPENING.match(opening)
 
 
 def opens_with_quote(sentence: str) -> bool:
@@ -139,7 +173,7 @@ def is_candidate(sentence: str, words: int) -> bool:
         return False       # questions are subheadings or rhetoric, not points
     if sum(map(str.isupper, sentence)) > 0.6 * sum(map(str.isalpha, sentence)):
         return False       # SHOUTED banners
-    return not is_furniture(sentence)
+    return not has_open_quote(sentence) and not is_furniture(sentence)
 
 
 @dataclass(frozen=True)
@@ -167,10 +201,10 @@ def split_candidates(body: str, language: str) -> Split:
         spans = sentence_spans(line, model)
         is_caption = bool(_CREDIT.search(line))
         for position, raw in enumerate(spans):
-            text = strip_dateline(raw) if position == 0 else raw
+            text = strip_dateline(strip_list_marker(raw)) if position == 0 else raw
             words = count_words(text)
             if not is_caption and is_candidate(text, words):
-                out.append(Sentence(text, index, paragraph, words))
+                out.append(Sentence(text, index, paragraph, words, leans_on_context(text, language)))
             index += 1
         paragraph += 1
         if index >= MAX_SENTENCES:
