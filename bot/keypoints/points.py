@@ -106,7 +106,7 @@ def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float
     three points cannot be had otherwise. The budget (n x point_words words) may
     stop the list after the third point, never before: while fewer than three are
     chosen, a sentence fits if the shortest sentences left could still complete
-    three points within max(budget, three shortest sentences). Sentences at
+    three points within max(budget, the lead and the two shortest sentences after it). Sentences at
     `options.duplicate` similarity to a chosen point are skipped; only to reach
     three points is that relaxed, up to NEAR_DUPLICATE. Past three points, the
     list ends when the best value left is below `options.extra_min`.
@@ -116,7 +116,8 @@ def _select(sentences: list[Sentence], redundancy: _Redundancy, base: list[float
     redundancy.take(lead)
     used = sentences[lead].words
     remaining = set(range(lead + 1, len(sentences)))
-    floor = max(budget, sum(sorted(s.words for s in sentences[lead:])[:MIN_POINTS]))
+    others = sorted(sentences[k].words for k in remaining)[:MIN_POINTS - 1]
+    floor = max(budget, used + sum(others))
     while len(chosen) < n and remaining:
         missing = max(0, MIN_POINTS - len(chosen) - 1)
         reserve = sum(sorted(sentences[k].words for k in remaining)[:missing])
