@@ -15,7 +15,6 @@ Edits (`digestbot sources add/remove/import`) go through tomlkit, so comments an
 from __future__ import annotations
 
 import logging
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +74,10 @@ def source_from_table(table: dict[str, Any], where: str) -> Source:
         raise SourceError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(sorted(_FIELDS))})")
     if not isinstance(table.get("url"), str):
         raise SourceError(f"{where}: url is required, e.g. url = \"https://example.org/feed.xml\"")
-    url = check_url(table["url"])
+    try:
+        url = check_url(table["url"])
+    except SourceError as exc:
+        raise SourceError(f"{where}: {exc}") from None
     kind = table.get("kind", "feed")
     if kind == "sitemap":
         raise SourceError(f"{where}: kind \"sitemap\" is not supported yet; list the site's feed or pages")
@@ -209,7 +211,3 @@ def remove_source(path: Path, name_or_url: str) -> Source:
             return source
     raise SourceError(f"no source named {wanted!r} in {path} — `digestbot sources list` shows them")
 
-
-def slug(name: str) -> str:
-    """A short key for a source name (state keys, report lines)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "source"
