@@ -51,16 +51,21 @@ class Settings:
     fetch_max_backoff_hours: float = 24.0    # a failing source waits at most this long between tries
     source_retention_days: float = 30.0      # fetched articles older than this are retired
     source_alert_hours: float = 24.0         # a source failing this long is reported to the admins once
+    log_format: str = "text"             # text, or json: one JSON object per line
+    database_url: str = ""               # postgresql://... selects the PostgreSQL store instead of DATA_DIR
+    metrics_port: int = 0                # polling mode: serve /healthz /readyz /metrics here (0 = off)
+    metrics_listen: str = "0.0.0.0"      # the address METRICS_PORT listens on
 
     def __repr__(self) -> str:  # never show the token
         shown = ", ".join(
-            f"{f.name}={'***' if f.name in ('telegram_bot_token', 'webhook_secret') else getattr(self, f.name)!r}"
+            f"{f.name}={'***' if f.name in _SECRETS else getattr(self, f.name)!r}"
             for f in fields(self)
         )
         return f"Settings({shown})"
 
 
 _MAX_SEND_RATE = 30.0
+_SECRETS = ("telegram_bot_token", "webhook_secret", "database_url")
 
 
 def _as_bool(name: str, raw: str) -> bool:
@@ -111,6 +116,10 @@ def _check(settings: Settings) -> Settings:
         raise ConfigError("FETCH_PER_HOST and FETCH_IN_FLIGHT must be at least 1")
     if settings.fetch_timeout_seconds <= 0 or settings.fetch_total_seconds <= 0:
         raise ConfigError("FETCH_TIMEOUT_SECONDS and FETCH_TOTAL_SECONDS must be above 0")
+    if settings.log_format not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT must be text or json, got {settings.log_format!r}")
+    if settings.database_url and not settings.database_url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("DATABASE_URL must start with postgresql:// (or be empty for the TinyDB store in DATA_DIR)")
     if settings.webhook_url and not settings.webhook_secret:
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
     return settings

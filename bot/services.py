@@ -2,8 +2,8 @@
 
 `digestbot run`, `digestbot chat`, the CLI subcommands, the benchmarks and the tests all
 open their parts through `open_services` (or `open_store` when the catalog is not needed),
-so the choice of store backend is made in one place: a PostgreSQL store would be picked
-here from the settings, next to the TinyDB one.
+so the choice of store backend is made in one place: PostgreSQL when DATABASE_URL is set
+(`bot.store.postgres`, imported only then), else the TinyDB files in DATA_DIR.
 """
 from __future__ import annotations
 
@@ -40,9 +40,18 @@ class Services:
         self.close()
 
 
-def open_store(settings: Settings) -> Store:
-    """The store in settings.data_dir (TinyDB files; created when missing)."""
-    return TinyStore(settings.data_dir)
+def open_store(settings: Settings, *, clock: Callable[[], float] = time.time,
+               application_name: str = "digestbot") -> Store:
+    """PostgreSQL at settings.database_url, else the TinyDB files in settings.data_dir (created when missing)."""
+    if settings.database_url:
+        from bot.store.postgres.store import PgStore
+        return PgStore(settings.database_url, clock=clock, application_name=application_name)
+    return TinyStore(settings.data_dir, clock=clock)
+
+
+def is_shared(store: Store) -> bool:
+    """Whether other processes may write the same store (roles, catalog version checks)."""
+    return bool(getattr(store, "is_shared", False))
 
 
 def open_services(settings: Settings, *, data_dir: Path | None = None, store: Store | None = None,

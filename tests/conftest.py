@@ -232,3 +232,24 @@ async def telegram_bot(ingested_dirs):
     await stop_harness(harness)
     assert harness.errors == []
     assert_valid_telegram_messages(harness.transport.calls)
+
+
+# =============================================================================
+# PostgreSQL fixtures (h14): one real server per session, an empty database per test
+# =============================================================================
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from tests.postgres import start_server
+
+    server, uri = start_server()
+    yield uri
+    server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    from tests.postgres import reset_database
+
+    return reset_database(postgres_server)

@@ -32,6 +32,7 @@ FORBIDDEN_CALLS = {"open"}
 # module -> the bot modules it may import inside a function; every other import is at the top.
 LAZY_IMPORTS = {
     "bot.cli.main": {"bot.telegram.runner"},   # `digestbot check`, `ingest`, ... never load python-telegram-bot
+    "bot.services": {"bot.store.postgres.store"},   # the PostgreSQL driver loads only when DATABASE_URL is set
 }
 
 

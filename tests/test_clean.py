@@ -316,36 +316,3 @@ def test_a_lower_case_slug_never_becomes_a_title_because_it_lost_its_accents():
     from bot.extract.title import title_from_url
     assert title_from_url("https://larepublica.pe/politica/peru-sera-sede-de-la-asamblea-general-de-la-oea") == ""
     assert title_from_url("https://bit.ly/solidarityperu2") == ""
-
-
-@pytest.mark.parametrize("line, iso", [
-    ("WorldNovember 15, 2024", "2024-11-15"),
-    ("Signed on 8th of August 2017", "2017-08-08"),
-    ("5 de março de 2021", "2021-03-05"),
-    ("December 31, 2999", ""),
-    ("30 de fevereiro de 2021", ""),
-])
-def test_dates_in_english_spanish_and_portuguese_and_never_an_impossible_or_future_one(line, iso):
-    from bot.extract.meta import find_date
-    assert find_date(line)[0] == iso
-
-
-def test_the_lead_sentence_gives_the_date_when_no_dateline_does():
-    raw = ("Lima Declaration\n\nThe Foreign Ministers of twelve countries, gathered here in Lima, on August the 8th "
-           "of 2017 to address the critical situation in Venezuela, declare their condemnation.\n\n" + PROSE)
-    assert clean_text(raw).published == "2017-08-08"
-
-
-@pytest.mark.parametrize("first_line", [
-    "Left Menu",
-    "IE 11 is not supported. For an optimal experience visit our site on another browser.",
-    "A session of the Congress, last Friday. Congress of Peru (EFE)",
-])
-def test_the_headline_is_never_a_menu_item_a_notice_or_a_caption(first_line):
-    raw = f"{first_line}\n\nPeru bans entry to former Bolivian president Morales, eight others\n\n{PROSE}"
-    assert clean_text(raw).title == "Peru bans entry to former Bolivian president Morales, eight others"
-
-
-def test_an_alt_text_line_under_the_headline_is_not_glued_to_it():
-    raw = f"Colombia’s Petro declared persona non grata by Peruvian Congress\ngustavo petro banned peru\n\n{PROSE}"
-    assert clean_text(raw).title == "Colombia’s Petro declared persona non grata by Peruvian Congress"

@@ -27,13 +27,14 @@ class CliError(DigestError):
 
 @contextmanager
 def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
-    """The store in settings.data_dir (bot.services.open_store), closed on the way out.
+    """The store the settings name (bot.services.open_store), closed on the way out.
 
-    Writing takes the store's single-writer lock (a second writer fails at once, naming
+    TinyDB: writing takes the store's single-writer lock (a second writer fails at once, naming
     the holder). `read_only` commands work while the bot runs: when another process
     holds the lock they read a temporary snapshot of the files instead.
     """
-    snapshot = snapshot_copy(settings.data_dir) if read_only and is_locked(settings.data_dir) else None
+    is_tiny = not settings.database_url
+    snapshot = snapshot_copy(settings.data_dir) if read_only and is_tiny and is_locked(settings.data_dir) else None
     store = services.open_store(replace(settings, data_dir=snapshot) if snapshot else settings)
     try:
         yield store

@@ -59,7 +59,7 @@ def normalize_line(line: str) -> str:
 
 def strip_markdown(line: str) -> str:
     """Markdown link, emphasis, escape and heading syntax removed; link text kept."""
-    text = pat.MD_HEADING.sub("", pat.MD_TABLE.sub("", line))
+    text = pat.MD_HEADING.sub("", line)
     text = pat.MD_ESCAPE.sub(r"\1", pat.MD_ESCAPE.sub(r"\1", text))
     for _ in range(3):
         text = pat.MD_LINK.sub(r"\1", text)
@@ -79,10 +79,7 @@ def _continues(previous: str, following: str) -> bool:
     if any(p.search(following) for p in pat.LINE_PATTERNS + pat.SHORT_LINE_PATTERNS):
         return False
     last_word = previous.split()[-1].lower()
-    if last_word in pat.CONTINUATION_WORDS:
-        return True
-    is_label = following == following.lower() and len(following.split()) <= 6 and not re.search(r"[.,;:!?]", following)
-    return following[0].islower() and not is_label     # "gustavo petro banned peru": an alt text or tag line
+    return following[0].islower() or last_word in pat.CONTINUATION_WORDS
 
 
 def _read_lines(raw_lines: list[str]) -> list[_Line]:

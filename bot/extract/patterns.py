@@ -85,8 +85,7 @@ INLINE_CAPS_SUBHEAD = re.compile(
     r"(?<=[.!?\"”“] )((?:[A-ZÁÉÍÓÚÑ]{1,}\s+){1,6}[A-ZÁÉÍÓÚÑ]{2,})\s+(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
 
 # Markdown syntax (link text kept).
-MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")   # [text](url "title")
-MD_TABLE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$|^\s*\|\s*|\s*\|\s*$")
+MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
 MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")

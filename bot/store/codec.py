@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from typing import Any
+from typing import Any, Iterable
 
+from bot.errors import StoreError
 from bot.models import Article, KeyPoint, Push, Subscriber
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))       # tuples: stable key order on disk
 _SUBSCRIBER_FIELDS = tuple(f.name for f in fields(Subscriber))
 _PUSH_FIELDS = tuple(f.name for f in fields(Push))
+STATUSES = ("pending", "sent", "failed", "dropped")   # a push's life; "sent" ones become delivery records
 
 
 def _known(doc: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -72,3 +74,9 @@ def push_from_doc(doc: dict[str, Any], text: str) -> Push:
 
 def delivery_doc(push: Push, sent_at: float) -> dict[str, Any]:
     return {"id": push.id, "chat_id": push.chat_id, "digest_key": push.digest_key, "sent_at": sent_at}
+
+
+def check_statuses(pushes: Iterable[Push]) -> None:
+    for push in pushes:
+        if push.status not in STATUSES:
+            raise StoreError(f"push {push.id!r} has unknown status {push.status!r} (use one of {', '.join(STATUSES)})")

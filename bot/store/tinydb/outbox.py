@@ -24,16 +24,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from bot.errors import StoreError
 from bot.models import Push
-from bot.store.codec import push_from_doc, push_to_doc, text_key
+from bot.store.codec import STATUSES, check_statuses, push_from_doc, push_to_doc, text_key
 from bot.store.tinydb.deliveries import Deliveries
 from bot.store.tinydb.files import Compaction, decode_all, open_table
 from bot.store.tinydb.pending import PendingIndex
 
 logger = logging.getLogger(__name__)
 
-STATUSES = ("pending", "sent", "failed", "dropped")
 
 
 class Outbox:
@@ -184,7 +182,4 @@ def _rename(push_id: str, old_chat_id: int, new_chat_id: int) -> str:
     return f"{new_chat_id}:{push_id[len(prefix):]}" if push_id.startswith(prefix) else push_id
 
 
-def check_statuses(pushes: Iterable[Push]) -> None:
-    for push in pushes:
-        if push.status not in STATUSES:
-            raise StoreError(f"push {push.id!r} has unknown status {push.status!r} (use one of {', '.join(STATUSES)})")
+__all__ = ["Outbox", "STATUSES", "check_statuses"]

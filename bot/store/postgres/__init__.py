@@ -1,0 +1,1 @@
+"""The PostgreSQL store: `PgStore` behind the same `bot.store.api.Store` protocol as TinyDB."""
