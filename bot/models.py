@@ -5,7 +5,7 @@ Times are UTC epoch seconds (float); publication dates are ISO strings
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -105,17 +105,35 @@ class StoryPoint:
 
 
 @dataclass(frozen=True)
+class StoryVersion:
+    """A story's headline and points told from its articles in one language."""
+
+    language: str
+    title: str
+    points: tuple[StoryPoint, ...]
+
+
+@dataclass(frozen=True)
 class Story:
     """One event, reported by one or more articles (outlets)."""
 
     id: str                               # stable: the id of its earliest article
     title: str
-    published: str                        # newest publication date of its articles, ISO or ""
+    published: str                        # its news date: the earliest date its articles give, ISO or ""
     articles: tuple[Article, ...]         # newest first
     points: tuple[StoryPoint, ...]
     themes: tuple[str, ...]
     language: str
     first_seen: float                     # earliest first_seen of its articles
+    versions: tuple[StoryVersion, ...] = ()   # one per language its articles are in
+
+    def in_language(self, language: str) -> Story:
+        """The story as a reader of `language` sees it: headline and points from its articles in
+        that language when it has one, else unchanged."""
+        version = next((v for v in self.versions if v.language == language), None)
+        if version is None or version.language == self.language:
+            return self
+        return replace(self, title=version.title, points=version.points, language=version.language)
 
     @property
     def outlets(self) -> tuple[str, ...]:

@@ -15,11 +15,8 @@ from typing import Iterable, Mapping, Sequence
 
 from bot.models import Article, Story, Theme
 from bot.stories.group import group_stories
+from bot.stories.story import news_order
 from bot.stories.text import STOP_WORDS, words_of
-
-
-def _newest_first(story: Story) -> tuple:
-    return (story.published, story.first_seen, story.id)
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ class Catalog:
     def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
         """Group the live (not retired) articles into stories and index them."""
         live = [article for article in articles if not article.is_retired]
-        stories = tuple(sorted(group_stories(live), key=_newest_first, reverse=True))
+        stories = tuple(sorted(group_stories(live), key=news_order, reverse=True))
         by_theme: dict[str, list[Story]] = defaultdict(list)
         by_id: dict[str, Story] = {}
         for story in stories:

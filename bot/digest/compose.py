@@ -11,11 +11,17 @@ from bot.errors import UnknownItem
 from bot.digest.catalog import Catalog
 from bot.digest.i18n import t
 from bot.models import Digest, DigestSection, Story, Subscriber, Theme
+from bot.stories.story import news_order
 
 logger = logging.getLogger(__name__)
 
 MAX_SUBSCRIBER_STORIES = 30
 MAX_QUERY_IN_TITLE = 60
+
+
+def for_reader(stories: tuple[Story, ...] | list[Story], language: str) -> tuple[Story, ...]:
+    """Each story told in the reader's language when one of its articles is in it."""
+    return tuple(story.in_language(language) for story in stories)
 
 
 def page(stories: tuple[Story, ...] | list[Story], offset: int, limit: int) -> tuple[tuple[Story, ...], int | None]:
@@ -31,14 +37,14 @@ def theme_digest(catalog: Catalog, command: str, language: str, offset: int = 0,
     if theme is None:
         raise UnknownItem(f"no theme /{command}")
     stories, next_offset = page(catalog.stories_for(command), offset, limit)
-    sections = (DigestSection(theme, stories),) if stories else ()
+    sections = (DigestSection(theme, for_reader(stories, language)),) if stories else ()
     return Digest(theme.title_in(language), sections, language, next_offset)
 
 
 def latest_digest(catalog: Catalog, language: str, offset: int = 0, limit: int = 5) -> Digest:
     """The newest stories across all themes, a page at a time."""
     stories, next_offset = page(catalog.stories, offset, limit)
-    sections = (DigestSection(None, stories),) if stories else ()
+    sections = (DigestSection(None, for_reader(stories, language)),) if stories else ()
     return Digest(t("latest_title", language), sections, language, next_offset)
 
 
@@ -48,7 +54,7 @@ def search_digest(catalog: Catalog, query: str, language: str, limit: int = 10) 
     shown = " ".join(query.split())
     if len(shown) > MAX_QUERY_IN_TITLE:
         shown = shown[:MAX_QUERY_IN_TITLE - 1] + "…"
-    sections = (DigestSection(None, stories),) if stories else ()
+    sections = (DigestSection(None, for_reader(stories, language)),) if stories else ()
     return Digest(t("search_title", language, query=shown), sections, language)
 
 
@@ -57,12 +63,13 @@ def story_digest(catalog: Catalog, story_id: str, language: str) -> Digest | Non
     story = catalog.story(story_id)
     if story is None:
         return None
-    return Digest("", (DigestSection(None, (story,)),), language)
+    return Digest("", (DigestSection(None, (story.in_language(language),)),), language)
 
 
 def newest_first(stories: list[Story]) -> list[Story]:
-    """Newest publication first, then the most recently seen, then by id (stable, deterministic)."""
-    return sorted(stories, key=lambda s: (s.published or "", s.first_seen, s.id), reverse=True)
+    """True news order: the newest news date first (an undated story counts as news of the day it
+    was first seen), then the most recently seen, then by id (stable, deterministic)."""
+    return sorted(stories, key=news_order, reverse=True)
 
 
 def new_stories(catalog: Catalog, subscriber: Subscriber, now: float) -> list[Story]:
@@ -111,4 +118,4 @@ def subscriber_digest(catalog: Catalog, subscriber: Subscriber, now: float,
     else:
         title = t("new_in_your_themes", language)
     commands = tuple(dict.fromkeys(subscriber.themes))
-    return Digest(title, group_by_theme(shown, catalog, commands), language)
+    return Digest(title, group_by_theme(list(for_reader(shown, language)), catalog, commands), language)

@@ -1,11 +1,21 @@
-"""Stories: group articles from different outlets about the same event, merge their key points.
+"""Stories: group articles from different outlets about the same event (precision first). Pure.
 
-Pure. Two articles report the same event when their words (tf-idf over title,
-key points and body), their named entities (capitalised words, folded) and
-their dates agree: `same_event` scores a pair from 0 to 1. `group_stories`
-never compares all pairs: it only scores pairs that share a rare entity or a
-rare signature word and were published within a few days of each other, then
-merges best pairs first as long as a story's dates stay within a short span.
+Two articles are one story only when they report the same happening on the same
+days: their words (tf-idf over title, key points and body), their named
+entities (capitalised words, folded) and their themes agree, and their dates
+allow it. `same_event` scores a pair from 0 to 1:
+
+* two articles dated to the day are compatible only within STORY_SPAN_DAYS;
+* a month-only date is compatible with the days of its month, but, like an
+  undated article, it proves nothing: such a pair must reach STRONG_EVENT
+  (its score is scaled by SAME_EVENT / STRONG_EVENT);
+* undated and month-only articles never widen a story's window: only day
+  dates make a story's span, and every pair across two stories being merged
+  must be date-compatible.
+
+`group_stories` never compares all pairs: it only scores pairs that share rare
+entities or signature words and were published within a few days of each other
+(or lack a day date), then merges best pairs first with average linkage.
 """
 from __future__ import annotations
 
@@ -18,12 +28,16 @@ from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
 from bot.models import Article, Story
-from bot.stories.points import POINTS_MIN, merge_points
+from bot.stories.points import merge_points
+from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
 
+__all__ = ["group_stories", "merge_points", "same_event"]
+
 SAME_EVENT = 0.3          # a pair at or above this is the same event
-STORY_SPAN_DAYS = 6       # a story's known dates stay within this span
-WINDOW_DAYS = 7           # candidate pairs: published within this many days (or a date unknown)
+STRONG_EVENT = 0.4        # ... and at or above this when a date is missing or only a month
+STORY_SPAN_DAYS = 3       # a story's day dates stay within this span
+WINDOW_DAYS = STORY_SPAN_DAYS   # candidate pairs: day dates within this many days (or a date unsure)
 LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is not read
 MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
@@ -39,6 +53,8 @@ class _Profile:
     article: Article
     stems: dict[str, float]          # log-scaled term frequencies
     entities: frozenset[str]
+    lead_stems: dict[str, float]     # the same for the news lead: headline and first two key points
+    lead_entities: frozenset[str]
     themes: frozenset[str]
     day: int | None                  # date ordinal, or None
     tolerance: int                   # extra days of slack for month-only dates
@@ -49,11 +65,15 @@ def _profile(article: Article) -> _Profile:
     """What grouping needs of one article (memoised: a rebuild only profiles new articles)."""
     points = " ".join(point.text for point in article.key_points)
     lead = article.body[:LEAD_CHARS]
-    counts = Counter(stems_of(article.title) * 3 + stems_of(points) + stems_of(lead))
     names = entities_of(f"{article.title}.\n{points}\n{lead}")
+    news = f"{article.title}.\n" + " ".join(point.text for point in article.key_points[:2])
     day, tolerance = _day_of(article.published)
-    return _Profile(article, {s: 1.0 + math.log(n) for s, n in counts.items()},
-                    names, frozenset(article.theme_names), day, tolerance)
+    return _Profile(article, _log_tf(stems_of(article.title) * 3 + stems_of(points) + stems_of(lead)), names,
+                    _log_tf(stems_of(news)), entities_of(news), frozenset(article.theme_names), day, tolerance)
+
+
+def _log_tf(stems: list[str]) -> dict[str, float]:
+    return {s: 1.0 + math.log(n) for s, n in Counter(stems).items()}
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -73,14 +93,13 @@ def _day_of(published: str) -> tuple[int | None, int]:
 
 
 def _date_factor(a: _Profile, b: _Profile) -> float:
+    """1 for two day dates within the span, 0 for incompatible dates, SAME/STRONG when unsure."""
     if a.day is None or b.day is None:
-        return 0.85
+        return SAME_EVENT / STRONG_EVENT
     gap = max(0, abs(a.day - b.day) - a.tolerance - b.tolerance)
-    if gap <= 3:
-        return 1.0
-    if gap <= WINDOW_DAYS:
-        return 1.0 - 0.1 * (gap - 3)
-    return 0.0
+    if gap > STORY_SPAN_DAYS:
+        return 0.0
+    return 1.0 if a.tolerance == b.tolerance == 0 else SAME_EVENT / STRONG_EVENT
 
 
 class _Weights:
@@ -96,8 +115,11 @@ class _Weights:
         return math.log((1 + self.n) / (1 + df)) + 1.0
 
     def vector(self, profile: _Profile) -> dict[str, float]:
+        return self.unit(profile.stems)
+
+    def unit(self, stems: dict[str, float]) -> dict[str, float]:
         idf = self._stem_idf
-        vec = {s: tf * (idf.get(s) or self.idf(0)) for s, tf in profile.stems.items()}
+        vec = {s: tf * (idf.get(s) or self.idf(0)) for s, tf in stems.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {s: v / norm for s, v in vec.items()}
 
@@ -112,12 +134,17 @@ def _pair_score(a: _Profile, b: _Profile, va: dict, vb: dict, weights: _Weights)
     factor = _date_factor(a, b)
     if factor == 0.0:
         return 0.0
+    words = (_cosine(va, vb) + _cosine(weights.unit(a.lead_stems), weights.unit(b.lead_stems))) / 2
+    names = (weights.entity_overlap(a.entities, b.entities)
+             + weights.entity_overlap(a.lead_entities, b.lead_entities)) / 2
+    score = WORD_WEIGHT * words + ENTITY_WEIGHT * names + THEME_WEIGHT * _jaccard(a.themes, b.themes)
+    return round(min(1.0, factor * score), 4)
+
+
+def _cosine(va: dict[str, float], vb: dict[str, float]) -> float:
     if len(va) > len(vb):
         va, vb = vb, va
-    cosine = sum(v * vb.get(s, 0.0) for s, v in va.items())
-    score = (WORD_WEIGHT * cosine + ENTITY_WEIGHT * weights.entity_overlap(a.entities, b.entities)
-             + THEME_WEIGHT * _jaccard(a.themes, b.themes))
-    return round(min(1.0, factor * score), 4)
+    return sum(v * vb.get(s, 0.0) for s, v in va.items())
 
 
 def same_event(a: Article, b: Article) -> float:
@@ -147,11 +174,15 @@ def group_stories(articles: Sequence[Article]) -> list[Story]:
             known[key] = _pair_score(profiles[i], profiles[j], vectors[i], vectors[j], weights)
         return known[key]
 
-    spans: list[Span] = [(p.day, p.day) for p in profiles]
+    spans: list[Span] = [(p.day, p.day) if p.tolerance == 0 else (None, None) for p in profiles]
     groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score_pair)
-    stories = [_story(tuple(sorted((profiles[i].article for i in members), key=_newest_first, reverse=True)))
+    stories = [build_story(tuple(sorted((profiles[i].article for i in members), key=_newest_first, reverse=True)))
                for members in groups]
-    return sorted(stories, key=lambda s: (s.published, s.first_seen, s.id), reverse=True)
+    return sorted(stories, key=news_order, reverse=True)
+
+
+def _newest_first(article: Article) -> tuple:
+    return (article.published, article.first_seen, article.id)
 
 
 def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],
@@ -190,7 +221,8 @@ def _close_pairs(profiles: Sequence[_Profile], members: list[int]) -> Iterator[t
 def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
            score: PairScore) -> list[list[int]]:
     """Average-linkage merging, best pairs first: two stories join when their articles agree
-    on average (`score(i, j)` over every cross pair) and their dates stay within a short span."""
+    on average (`score(i, j)` over every cross pair), no cross pair is ruled out (incompatible
+    dates score 0), and their day dates stay within STORY_SPAN_DAYS."""
     story_of = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     span = dict(enumerate(spans))
@@ -211,8 +243,7 @@ def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
 def _agree(left: list[int], right: list[int], score: PairScore) -> bool:
     if len(left) == 1 and len(right) == 1:
         return True
-    total = sum(score(i, j) for i in left for j in right)
-    return total / (len(left) * len(right)) >= SAME_EVENT
+    return all(score(i, j) >= SAME_EVENT for i in left for j in right)
 
 
 def _join_span(a: Span, b: Span) -> Span | None:
@@ -221,60 +252,3 @@ def _join_span(a: Span, b: Span) -> Span | None:
         return (None, None)
     low, high = min(days), max(days)
     return (low, high) if high - low <= STORY_SPAN_DAYS else None
-
-
-# ---------------------------------------------------------------- one story
-
-def _newest_first(article: Article) -> tuple:
-    return (article.published, article.first_seen, article.id)
-
-
-@lru_cache(maxsize=1 << 14)
-def _story(articles: tuple[Article, ...]) -> Story:
-    """One story of these articles (newest first); memoised, so a rebuild reuses unchanged stories."""
-    central = _by_centrality(articles) if len(articles) > 1 else list(articles)
-    best = central[0]
-    earliest = min(articles, key=lambda a: (a.first_seen, a.published or "9999", a.id))
-    return Story(
-        id=earliest.id,
-        title=_title(central) or best.id,
-        published=max((a.published for a in articles), default=""),
-        articles=articles,
-        points=merge_points(central),
-        themes=_union_themes(articles),
-        language=best.language,
-        first_seen=min(a.first_seen for a in articles),
-    )
-
-
-def _by_centrality(articles: Sequence[Article]) -> list[Article]:
-    """The story's articles, the most representative first: most words in common with the
-    others (cosine of term frequencies), then with enough key points, then with a title."""
-    vectors = {}
-    for article in articles:
-        stems = _profile(article).stems
-        norm = math.sqrt(sum(v * v for v in stems.values())) or 1.0
-        vectors[id(article)] = {s: v / norm for s, v in stems.items()}
-
-    def centrality(article: Article) -> float:
-        mine = vectors[id(article)]
-        return sum(sum(v * vectors[id(other)].get(s, 0.0) for s, v in mine.items())
-                   for other in articles if other is not article)
-
-    return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), POINTS_MIN),
-                                           not a.title))
-
-
-def _title(central: Sequence[Article]) -> str:
-    """The most central article's headline, passing over titles cut from a first sentence ("…")."""
-    titles = [a.title for a in central if a.title]
-    whole = [t for t in titles if not t.endswith("…")]
-    return (whole or titles or [""])[0]
-
-
-def _union_themes(articles: Sequence[Article]) -> tuple[str, ...]:
-    totals: dict[str, float] = defaultdict(float)
-    for article in articles:
-        for command, score in article.themes:
-            totals[command] += score
-    return tuple(sorted(totals, key=lambda c: (-totals[c], c)))

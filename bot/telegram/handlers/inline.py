@@ -23,6 +23,7 @@ def result_id(story: Story) -> str:
 
 
 def story_result(story: Story, language: str) -> InlineQueryResultArticle:
+    story = story.in_language(language)
     first_point = story.points[0].text if story.points else ""
     return InlineQueryResultArticle(
         id=result_id(story),

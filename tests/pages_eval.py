@@ -1,0 +1,45 @@
+"""Figures of what the bot makes of the labelled real pages (tests/data/eval/pages, a copy of
+shared/eval/pages), computed from `digestbot export` rows with the rules of the shared
+scorer (shared/eval/score_pages.py): the main-news sentence as first key point and among the
+key points, and same-story pairwise precision / recall over events.tsv.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+PAGES = Path(__file__).parent / "data" / "eval" / "pages"
+
+
+def _tsv(name: str) -> list[list[str]]:
+    lines = (PAGES / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def main_news(rows: list[dict]) -> dict[str, int]:
+    """Pages whose labelled main-news sentence is the first key point / among the key points."""
+    by_path = {row["path"]: row for row in rows}
+    leads: dict[str, list[str]] = {}
+    for name, piece, *_ in _tsv("lead.tsv"):
+        leads.setdefault(name, []).append(piece)
+    first = among = 0
+    for name, pieces in leads.items():
+        points = by_path.get(name, {}).get("key_points", [])
+        hits = [k for k, point in enumerate(points) if any(piece in point for piece in pieces)]
+        among += bool(hits)
+        first += bool(hits) and hits[0] == 0
+    return {"pages": len(leads), "first": first, "among": among}
+
+
+def story_pairs(rows: list[dict]) -> dict[str, float]:
+    """Pairwise precision and recall of the stories against the same-event labels."""
+    story = {row["path"]: row["story"] for row in rows}
+    events = {name: event for name, event, *_ in _tsv("events.tsv") if name in story}
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(events), 2):
+        same, grouped = events[a] == events[b], story[a] == story[b]
+        tp += same and grouped
+        fp += grouped and not same
+        fn += same and not grouped
+    return {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "right": tp, "wrong": fp, "missed": fn}
