@@ -21,10 +21,11 @@ from bot.cli import articles as cli_articles
 from bot.cli import check as cli_check
 from bot.cli import export as cli_export
 from bot.cli import ingest as cli_ingest
+from bot.cli import operations as cli_operations
 from bot.cli import preview as cli_preview
 from bot.cli import sources as cli_sources
 from bot.cli.common import CliError
-from bot.cli.redact import RedactingFormatter, Redactor
+from bot.cli.redact import JsonLinesFormatter, RedactingFormatter, Redactor
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, DigestError, SourceError, StoreError, ThemeError
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_preview.add_parser(subparsers, parents)
     cli_sources.add_parsers(subparsers, parents)
     cli_export.add_parser(subparsers, parents)
+    cli_operations.add_parsers(subparsers, parents)
     _add_bot_parsers(subparsers, parents)
     for subparser in subparsers.choices.values():
         subparser.set_defaults(subparser=subparser)
@@ -144,14 +146,17 @@ def log_level_for(command: str, settings: Settings, verbose: bool) -> int:
     return level if command == "run" else max(level, logging.WARNING)
 
 
-def configure_logging(level: int, redactor: Redactor | None = None) -> None:
-    """One stderr handler on the root logger, secrets masked; calling again replaces it."""
+def configure_logging(level: int, redactor: Redactor | None = None, log_format: str = "text") -> None:
+    """One stderr handler on the root logger (text, or JSON lines), secrets masked; calling again replaces it."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(handler)
     handler = _StderrHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
-                                            redactor or Redactor()))
+    if log_format == "json":
+        handler.setFormatter(JsonLinesFormatter(redactor or Redactor()))
+    else:
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                                redactor or Redactor()))
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)   # its URLs contain the bot token
@@ -212,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_cli_settings(args)
         redact = Redactor((settings.telegram_bot_token, settings.webhook_secret))
-        configure_logging(log_level_for(args.command, settings, verbose), redact)
+        configure_logging(log_level_for(args.command, settings, verbose), redact, settings.log_format)
         logger.debug("digestbot %s with %r", args.command, settings)
         return args.func(args, settings)
     except SystemExit as exc:          # a subcommand's own usage error

@@ -7,6 +7,7 @@ logging handler the CLI installs, and to the CLI's own error lines.
 from __future__ import annotations
 
 import logging
+import json
 import re
 
 MASK = "<redacted>"
@@ -42,3 +43,17 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redactor(super().format(record))
+
+
+class JsonLinesFormatter(RedactingFormatter):
+    """LOG_FORMAT=json: one JSON object per line (time, level, logger, message, traceback), secrets masked."""
+
+    def __init__(self, redactor: Redactor):
+        super().__init__("%(message)s", redactor)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                 "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return self.redactor(json.dumps(entry, ensure_ascii=False))
