@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 BACKUP_EPILOG = """\
 examples:
   digestbot backup backups/digest-$(date +%F).tar.gz     (while the bot runs)
-  digestbot --data-dir /srv/new-data restore backups/digest-2026-11-25.tar.gz"""
+  DATA_DIR=/srv/new-data digestbot restore backups/digest-2026-11-25.tar.gz"""
 MIGRATE_EPILOG = """\
 examples:
   DATABASE_URL=postgresql://digest:secret@db/digest digestbot migrate --from data"""
