@@ -180,9 +180,12 @@ class TelegramHarness:
 def telegram_settings(dirs: CliDirs, **overrides):
     from bot.config import Settings
 
+    # handler tests run without Telegram's flood limits (replies share them with pushes: a test
+    # sending ten commands to one chat would take ten seconds); tests/test_flood.py checks the limits
     values = dict(telegram_bot_token="123456:TEST-TOKEN", data_dir=dirs.data, seeds_dir=dirs.seeds,
                   sources_file=dirs.data.parent / "no-sources.toml",
-                  digests_dir=dirs.digests, admin_ids=frozenset({ADMIN_ID}), stories_per_page=2)
+                  digests_dir=dirs.digests, admin_ids=frozenset({ADMIN_ID}), stories_per_page=2,
+                  send_rate=10_000.0, private_chat_rate=10_000.0, group_rate_per_minute=1_000_000)
     values.update(overrides)
     return Settings(**values)
 

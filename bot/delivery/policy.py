@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.models import Push
 from bot.schedule.ratelimit import Limits
 
+PUSH_RATE_LIMIT_ARGS = {"push": True}   # marks the sender's own sends for the shared rate limiter (already limited)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot was blocked")
 
 

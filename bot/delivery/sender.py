@@ -30,6 +30,7 @@ from bot.models import Push
 from bot.schedule.queues import ChatQueues, readdress
 from bot.delivery.batch import Outcomes, write_outcomes
 from bot.delivery.policy import (
+    PUSH_RATE_LIMIT_ARGS,
     SenderOptions,
     SenderStats,
     backoff_delay,
@@ -47,12 +48,16 @@ class Sender:
 
     def __init__(self, bot, store, settings: Settings, *, clock: Callable[[], float] = time.time,
                  options: SenderOptions | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None, limiter: SendLimiter | None = None):
         self._bot, self._store, self._settings = bot, store, settings
         self._clock, self._mono = clock, monotonic
         self.options = options or SenderOptions()
-        self.limiter = SendLimiter(limits_for(settings, self.options.margin))
+        # shared with the replies' rate limiter when given: one flood budget for every message
+        self.limiter = limiter or SendLimiter(limits_for(settings, self.options.margin))
         self.queues = ChatQueues()
+        # through PTB's rate limiter (shared with replies) unmarked sends would be limited twice
+        self._rate_limit_args = ({"rate_limit_args": PUSH_RATE_LIMIT_ARGS}
+                                 if getattr(bot, "rate_limiter", None) is not None else {})
         self.stats = SenderStats()
         self.concurrency = self.options.in_flight(settings.send_rate)
         self._rng = rng or random.Random()
@@ -151,6 +156,8 @@ class Sender:
             if head is None:
                 return options.poll_interval
             ready_at, chat_id = head
+            if self.limiter.replies_waiting:
+                return 0.02                                      # replies go first
             now = self._mono()
             if ready_at > now:
                 return ready_at - now
@@ -187,7 +194,8 @@ class Sender:
 
     async def _send(self, push: Push) -> None:
         try:
-            await self._bot.do_api_request("sendMessage", api_kwargs=send_message_kwargs(push), return_type=None)
+            await self._bot.do_api_request("sendMessage", api_kwargs=send_message_kwargs(push), return_type=None,
+                                           **self._rate_limit_args)
         except Exception as exc:   # every outcome is decided (and logged) in _settle_error
             self._settle_error(push, exc)
         else:

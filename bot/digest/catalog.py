@@ -1,13 +1,12 @@
 """The catalog: every story and theme of one ingest, indexed for the bot's lookups. Pure.
 
 Built once per ingest (`Catalog.build`), then read by many handlers at once: it
-is never mutated after building. Search is plain words (accent- and
-case-insensitive, all words must match) over story titles and key points,
-through an inverted index, ranked by hits and then recency.
+is never mutated after building. Search (`bot.digest.search`) is plain words over
+the whole clean text, a theme's terms as synonyms, ranked by where the words occur
+and by recency.
 """
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from bot.models import Article, Story, Theme
 from bot.stories.group import group_stories
 from bot.stories.story import news_order
-from bot.stories.text import STOP_WORDS, words_of
+from bot.digest.search import SearchIndex
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Catalog:
     _by_theme: Mapping[str, tuple[Story, ...]] = field(default_factory=dict, repr=False)
     _by_id: Mapping[str, Story] = field(default_factory=dict, repr=False)
     _rank: Mapping[str, int] = field(default_factory=dict, repr=False)          # story id -> position
-    _index: Mapping[str, Mapping[int, int]] = field(default_factory=dict, repr=False)  # word -> {pos: hits}
+    _search: SearchIndex = field(default_factory=SearchIndex, repr=False)
 
     @classmethod
     def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
@@ -56,7 +55,7 @@ class Catalog:
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
             _rank=MappingProxyType({s.id: k for k, s in enumerate(stories)}),
-            _index=MappingProxyType(_word_index(stories)),
+            _search=SearchIndex.build(stories, themes),
         )
 
     def theme(self, command: str) -> Theme | None:
@@ -71,18 +70,8 @@ class Catalog:
         return self._by_id.get(id)
 
     def search(self, query: str, limit: int = 10) -> list[Story]:
-        """Stories whose title and key points hold every word of the query; most hits, then newest.
-
-        Plain words only (never a pattern); one-letter fragments and stop words are
-        ignored when the query has other words ("peru and bolivia" = "peru bolivia").
-        """
-        words = list(dict.fromkeys(words_of(query)))
-        words = [w for w in words if len(w) > 1] or words
-        words = [w for w in words if w not in STOP_WORDS] or words
-        if not words or limit <= 0:
-            return []
-        postings = sorted((self._index.get(word, {}) for word in words), key=len)
-        return [self.stories[pos] for pos in _most_hits_then_newest(postings, limit)]
+        """The best `limit` stories for plain words (never a pattern); see bot.digest.search."""
+        return [self.stories[pos] for pos in self._search.search(query, limit)]
 
     def new_since(self, commands: Iterable[str], since: float) -> list[Story]:
         """Stories of any of these themes first seen after `since`, each once, newest first."""
@@ -96,33 +85,3 @@ class Catalog:
         if not self.themes:
             return {command: len(stories) for command, stories in self._by_theme.items()}
         return {theme.command: len(self._by_theme.get(theme.command, ())) for theme in self.themes}
-
-
-def _most_hits_then_newest(postings: list[Mapping[int, int]], limit: int) -> list[int]:
-    """Positions (0 = newest) in every posting, by total hits then recency, without sorting them all."""
-    by_hits: dict[int, list[int]] = defaultdict(list)
-    first, rest = postings[0], postings[1:]
-    for pos, hits in first.items():
-        for posting in rest:
-            more = posting.get(pos)
-            if more is None:
-                break
-            hits += more
-        else:
-            by_hits[hits].append(pos)
-    best: list[int] = []
-    for hits in sorted(by_hits, reverse=True):
-        best += heapq.nsmallest(limit - len(best), by_hits[hits])
-        if len(best) >= limit:
-            break
-    return best
-
-
-def _word_index(stories: Sequence[Story]) -> dict[str, dict[int, int]]:
-    index: dict[str, dict[int, int]] = defaultdict(dict)
-    for position, story in enumerate(stories):
-        text = " ".join([story.title, *(point.text for point in story.points)])
-        for word in words_of(text):
-            posting = index[word]
-            posting[position] = posting.get(position, 0) + 1
-    return dict(index)

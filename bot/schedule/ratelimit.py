@@ -86,6 +86,7 @@ class SendLimiter:
         self._spacing = self._overall.period / self._overall.limit
         self._next_slot = 0.0
         self._records = 0
+        self.replies_waiting = 0    # replies waiting for a slot: the push sender holds back meanwhile
 
     @property
     def full_window(self) -> float:
@@ -95,6 +96,10 @@ class SendLimiter:
     def pause_until(self, until: float) -> None:
         """Hold every send until `until` (a global 429)."""
         self._paused_until = max(self._paused_until, until)
+
+    def paused_for(self, now: float) -> float:
+        """Seconds left of a 429 pause (0 when not paused)."""
+        return max(self._paused_until - now, 0.0)
 
     def overall_delay(self, now: float) -> float:
         return max(self._overall.delay(now), self._paused_until - now, self._next_slot - now, 0.0)

@@ -29,6 +29,7 @@ from bot.telegram.handlers.subscribe import subscription_handlers
 from bot.telegram.handlers.inline import inline_handlers
 from bot.telegram.health import install_health_checks
 from bot.telegram.handlers.returning import RETURNING_GROUP, returning_handlers
+from bot.telegram.flood import FLOOD_GROUP, flood_handlers, shared_rate_limiter
 from bot.telegram.jobs import install_schedules
 from bot.telegram.menu import set_command_menu, set_description
 from bot.telegram.pages import PageCache
@@ -45,10 +46,16 @@ def application_handlers() -> list[BaseHandler]:
 
 
 def build_application(services: Services, *, request: BaseRequest | None = None,
-                      updater: bool = True) -> Application:
-    """The configured Application: defaults, transport, handlers, error handler, schedules."""
+                      updater: bool = True, flood_budget: bool = True) -> Application:
+    """The configured Application: defaults, transport, handlers, error handler, schedules.
+
+    `flood_budget=False` leaves replies outside the shared flood budget (how the bot was
+    before it had one; benchmarks/flood.py measures both in one run)."""
     settings = services.settings
-    builder = (ApplicationBuilder().token(settings.telegram_bot_token or OFFLINE_TOKEN)
+    builder = ApplicationBuilder().token(settings.telegram_bot_token or OFFLINE_TOKEN)
+    if flood_budget:
+        builder = builder.rate_limiter(shared_rate_limiter(settings))   # replies and pushes: one budget
+    builder = (builder
                .base_url(settings.telegram_api_base_url).base_file_url(settings.telegram_api_file_url)
                .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.default_timezone),
                                   link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -59,6 +66,8 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.update(services=services, errors=0, pages=PageCache())
+    if flood_budget:
+        application.add_handlers(flood_handlers(settings), group=FLOOD_GROUP)
     application.add_handlers(returning_handlers(), group=RETURNING_GROUP)
     application.add_handlers(application_handlers())
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)

@@ -76,7 +76,9 @@ async def fetch_sources(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def install_schedules(application: Application, services: Services) -> None:
     """The periodic due tick, the sender, /push_now and the instant-digest listener."""
-    sender = Sender(application.bot, services.store, services.settings, clock=services.clock)
+    shared = getattr(application.bot, "rate_limiter", None)      # bot.telegram.flood.SharedRateLimiter
+    sender = Sender(application.bot, services.store, services.settings, clock=services.clock,
+                    limiter=getattr(shared, "limiter", None))
     scheduler = DigestScheduler(services, sender)
     application.bot_data[SENDER] = sender
     application.bot_data[SCHEDULER] = scheduler

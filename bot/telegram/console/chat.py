@@ -134,7 +134,10 @@ def run_console(settings: Settings, lines: TextIO | None = None, out: TextIO | N
     """
     own_store = snapshot_copy(settings.data_dir, prefix="digestbot-console-")
     try:
-        return asyncio.run(_console(replace(settings, data_dir=own_store),
+        # no Telegram here: no flood limits to keep (the console is one reader typing)
+        offline = replace(settings, data_dir=own_store, send_rate=10_000.0,
+                          private_chat_rate=10_000.0, group_rate_per_minute=1_000_000)
+        return asyncio.run(_console(offline,
                                     lines or sys.stdin, out or sys.stdout))
     finally:
         shutil.rmtree(own_store, ignore_errors=True)

@@ -1,0 +1,50 @@
+"""Replies share the flood budget with pushes: measured by the stand-in, window by window,
+with the real Application polling it over HTTP."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.flood_support import ERROR_TEXT, many_users, one_group, one_user, run_scenario
+from tests.standin import Faults, StandIn
+
+pytestmark = pytest.mark.slow
+
+
+def scenario(ingested_dirs, tmp_path, sends, faults=None, **options):
+    data = tmp_path / "flood-data"
+    shutil.copytree(ingested_dirs.data, data)
+    with StandIn(faults=faults) as standin:
+        import asyncio
+        result = asyncio.run(run_scenario(standin, data, (ingested_dirs.seeds, ingested_dirs.digests), sends,
+                                          **options))
+    return standin, result
+
+
+def test_sixty_users_at_once_are_all_answered_within_every_window(ingested_dirs, tmp_path):
+    _, result = scenario(ingested_dirs, tmp_path, many_users(60), settle=0.5)
+    assert result.answered == 60 and result.windows_over == 0, result
+    assert result.most_per_second <= 25
+
+
+def test_one_user_flooding_gets_answers_and_one_slow_down_not_a_backlog(ingested_dirs, tmp_path):
+    standin, result = scenario(ingested_dirs, tmp_path, one_user(30), settle=4.0)
+    assert result.windows_over == 0, result
+    texts = [c.text for c in standin.messages_to(77)]
+    assert sum("faster than I can answer" in t for t in texts) == 1
+    assert 2 <= len(texts) <= 10
+
+
+def test_a_group_flooding_stays_under_twenty_a_minute(ingested_dirs, tmp_path):
+    standin, result = scenario(ingested_dirs, tmp_path, one_group(30), settle=4.0)
+    assert result.windows_over == 0, result
+    texts = [c.text for c in standin.messages_to(-100777)]
+    assert 2 <= len(texts) <= 20 and sum("faster than I can answer" in t for t in texts) == 1
+
+
+def test_replies_are_retried_under_429_and_500_so_every_user_is_answered(ingested_dirs, tmp_path):
+    faults = Faults(rate_429=0.2, retry_after=1, rate_500=0.15, seed=3)
+    standin, result = scenario(ingested_dirs, tmp_path, many_users(30, "/help"), faults=faults, settle=0.5)
+    assert result.answered == 30 and result.apologies == 0, result
+    assert standin.of("sendMessage", status=429) and standin.of("sendMessage", status=500)
