@@ -51,6 +51,8 @@ def test_read_only_commands_work_while_a_writer_holds_the_store(holder, digestbo
     first_id = listed.out.split()[0]
     assert digestbot("show", first_id).code == 0
     assert digestbot("preview", "lima_group").code == 0
+    exported = digestbot("export")
+    assert exported.code == 0 and first_id in exported.out
 
 
 def test_nothing_acknowledged_is_lost_when_a_second_writer_tries(holder, ingested_dirs):

@@ -26,6 +26,19 @@ class CliError(DigestError):
 
 
 @contextmanager
+def readable_settings(settings: Settings) -> Iterator[Settings]:
+    """`settings`, or, while another process holds the TinyDB writer lock, settings whose
+    data_dir is a temporary snapshot of its files (removed on the way out)."""
+    is_tiny = not settings.database_url
+    snapshot = snapshot_copy(settings.data_dir) if is_tiny and is_locked(settings.data_dir) else None
+    try:
+        yield replace(settings, data_dir=snapshot) if snapshot else settings
+    finally:
+        if snapshot is not None:
+            shutil.rmtree(snapshot, ignore_errors=True)
+
+
+@contextmanager
 def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
     """The store the settings name (bot.services.open_store), closed on the way out.
 
@@ -33,15 +46,17 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store
     the holder). `read_only` commands work while the bot runs: when another process
     holds the lock they read a temporary snapshot of the files instead.
     """
-    is_tiny = not settings.database_url
-    snapshot = snapshot_copy(settings.data_dir) if read_only and is_tiny and is_locked(settings.data_dir) else None
-    store = services.open_store(replace(settings, data_dir=snapshot) if snapshot else settings)
-    try:
-        yield store
-    finally:
-        store.close()
-        if snapshot is not None:
-            shutil.rmtree(snapshot, ignore_errors=True)
+    with readable_settings(settings) if read_only else _as_is(settings) as chosen:
+        store = services.open_store(chosen)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@contextmanager
+def _as_is(settings: Settings) -> Iterator[Settings]:
+    yield settings
 
 
 def load_theme_list(settings: Settings) -> list[Theme]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import print_json
+from bot.cli.common import print_json, readable_settings
 from bot.config import Settings
 from bot.digest.catalog import Catalog
 from bot.services import open_services
@@ -50,7 +50,7 @@ def export_rows(catalog: Catalog) -> list[dict[str, Any]]:
 
 def run_export_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the live articles, with the story each belongs to in the catalog the bot builds."""
-    with open_services(settings) as services:
+    with readable_settings(settings) as readable, open_services(readable) as services:   # works while the bot runs
         catalog = services.library.catalog
     print_json(export_rows(catalog))
     return 0
