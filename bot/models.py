@@ -6,6 +6,7 @@ Times are UTC epoch seconds (float); publication dates are ISO strings
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class Subscriber:
 class Push:
     """One message waiting in the outbox."""
 
-    id: str                              # unique: f"{chat_id}:{digest_key}:{part}"
+    id: str                              # unique: push_id(chat_id, digest_key, part)
     chat_id: int
     text: str                            # Telegram HTML
     digest_key: str                      # identifies the digest, e.g. "2026-11-23T08:00/daily"
@@ -199,6 +200,17 @@ class Push:
     not_before: float = 0.0              # retry/backoff time
     status: str = "pending"              # pending | sent | failed | dropped
     error: str = ""
+
+
+def push_id(chat_id: int, digest_key: str, part: int) -> str:
+    """The outbox id of one part of one digest for one chat (re-enqueueing it is harmless)."""
+    return f"{chat_id}:{digest_key}:{part}"
+
+
+def moved_push_id(push_id: str, old_chat_id: int, new_chat_id: int) -> str:
+    """A push id re-addressed to a migrated chat (ids of other chats are returned unchanged)."""
+    prefix = f"{old_chat_id}:"
+    return f"{new_chat_id}:{push_id[len(prefix):]}" if push_id.startswith(prefix) else push_id
 
 
 @dataclass(frozen=True)
@@ -216,3 +228,9 @@ class IngestReport:
     @property
     def new_ids(self) -> tuple[str, ...]:
         return self.added + self.updated
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """Articles, newest publication first, then the most recently seen, then by id (descending, so
+    the order is total and the same on every run). Stories have their own: bot.stories.story.news_order."""
+    return sorted(articles, key=lambda article: (article.published, article.first_seen, article.id), reverse=True)

@@ -5,7 +5,7 @@ import pytest
 from bot.digest.catalog import Catalog
 from tests.factories import make_article, make_theme
 from tests.story_corpus import corpus, themes
-from tests.test_stories import SEED_000, SEED_001, SEED_003, synthetic_articles
+from tests.test_stories import SEED_000, SEED_001, synthetic_articles
 
 
 @pytest.fixture(scope="module")

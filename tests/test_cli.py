@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
 from bot.cli.ingest import ProgressBar
 from tests.conftest import REPO_ROOT
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
 from tests.test_bot_process import bot_env
 
 

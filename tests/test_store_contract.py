@@ -155,7 +155,7 @@ def test_saving_an_article_again_replaces_it_by_id(store, backend):
 
 def test_retired_articles_are_hidden_but_kept(store, backend):
     store.save_articles([article(), article("a2")])
-    store.retire_articles(["a1", "missing"])
+    store.save_articles([article(is_retired=True)])
     store = reopen(store, backend)
     assert [a.id for a in store.all_articles()] == ["a2"]
     assert store.get_article("a1").is_retired

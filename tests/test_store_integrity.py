@@ -172,7 +172,6 @@ def test_a_full_disk_backs_off_logs_once_and_loses_no_acknowledged_write(tmp_pat
 
 
 async def test_a_full_disk_tells_the_user_why_and_the_admins_once(ingested_dirs):
-    from bot.telegram.health import warn_admins_of_store_trouble
     from tests.conftest import ADMIN_ID, start_harness, stop_harness, telegram_settings
 
     harness = await start_harness(telegram_settings(ingested_dirs))

@@ -71,7 +71,7 @@ def test_every_article_write_moves_the_version_other_processes_compare(postgres_
     before = reader.get_meta(ARTICLES_VERSION)
     writer.save_articles([article()])
     middle = reader.get_meta(ARTICLES_VERSION)
-    writer.retire_articles(["a1"])
+    writer.save_articles([article(is_retired=True)])
     assert len({before, middle, reader.get_meta(ARTICLES_VERSION)}) == 3
     assert reader.get_article("a1").is_retired
     writer.close()

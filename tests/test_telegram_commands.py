@@ -1,7 +1,6 @@
 """Reader commands through the real PTB Application (recording transport, real Updates)."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 

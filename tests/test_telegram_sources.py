@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.models import Subscriber
-from bot.telegram.jobs import fetch_sources
 from tests.conftest import ADMIN_ID, CliDirs, start_harness, stop_harness, telegram_settings
 from tests.feedserver import FeedServer, Item, article_page, rss
 

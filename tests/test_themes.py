@@ -1,5 +1,4 @@
 """Themes: theme files parse or fail with file:line, and articles get the themes they are about."""
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st

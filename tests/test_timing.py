@@ -11,9 +11,9 @@ from bot.models import Subscriber
 from bot.schedule.timing import (
     NEVER,
     digest_key,
-    is_quiet,
     next_due_at,
     plan_due,
+    quiet_until,
     previous_due_at,
     reschedule,
 )
@@ -60,8 +60,10 @@ def test_digest_due_in_quiet_hours_waits_until_they_end():
     night = sub(timezone="Europe/Madrid", time_of_day="06:00", quiet_start="22:00", quiet_end="07:30")
     due = next_due_at(night, at("Europe/Madrid", 2026, 3, 2, 12, 0))
     assert local("Europe/Madrid", due) == "2026-03-03 07:30 CET"
-    assert is_quiet(night, at("Europe/Madrid", 2026, 3, 2, 23, 0))
-    assert not is_quiet(night, at("Europe/Madrid", 2026, 3, 2, 12, 0))
+    late = at("Europe/Madrid", 2026, 3, 2, 23, 0)
+    assert quiet_until(night, late) > late
+    noon = at("Europe/Madrid", 2026, 3, 2, 12, 0)
+    assert quiet_until(night, noon) == noon
 
 
 def test_quiet_hours_within_one_day_delay_only_the_slots_inside_them():
@@ -159,6 +161,6 @@ def test_consecutive_slots_are_increasing_and_about_a_day_or_week_apart(zone, hh
     period = 24 * HOUR if frequency == "daily" else 7 * 24 * HOUR
     assert after < first < second
     assert abs((second - first) - period) <= 2 * HOUR
-    assert not is_quiet(s, first)
+    assert quiet_until(s, first) == first
     assert previous_due_at(s, first) == first
     assert previous_due_at(s, second - 1) == first

@@ -9,7 +9,7 @@ from bot.cli.common import load_theme_list, open_store, print_json, theme_by_com
 from bot.config import Settings
 from bot.digest.i18n import language_name
 from bot.errors import UnknownItem
-from bot.models import Article
+from bot.models import Article, newest_first
 
 ARTICLES_DESCRIPTION = """\
 List the stored articles, newest first: id, publication date, outlet, themes
@@ -48,11 +48,6 @@ def add_parsers(subparsers, parents: list[argparse.ArgumentParser]) -> None:
     show.set_defaults(func=run_show_command)
 
 
-def _newest_first(articles: list[Article]) -> list[Article]:
-    by_id = sorted(articles, key=lambda a: a.id)
-    return sorted(by_id, key=lambda a: a.published, reverse=True)
-
-
 def article_row(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
@@ -71,7 +66,7 @@ def run_articles_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.theme:
         command = theme_by_command(load_theme_list(settings), args.theme).command
         articles = [a for a in articles if command in a.theme_names]
-    rows = [article_row(a) for a in _newest_first(articles)]
+    rows = [article_row(a) for a in newest_first(articles)]
     if args.json:
         print_json(rows)
         return 0

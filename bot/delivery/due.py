@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from bot.delivery.sender import Sender
 from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
-from bot.models import Digest, Push, Subscriber
+from bot.models import Digest, Push, Subscriber, push_id
 from bot.digest.render import render_html
 from bot.services import Services
 from bot.schedule.timing import digest_key, next_due_at, plan_due, quiet_until
@@ -44,9 +44,9 @@ class PassReport:
 
 
 def make_pushes(subscriber: Subscriber, key: str, parts: list[str], now: float) -> list[Push]:
-    """The outbox records of one digest; ids are f"{chat_id}:{key}:{part}" so re-enqueueing is harmless."""
+    """The outbox records of one digest; ids are push_id(chat, key, part) so re-enqueueing is harmless."""
     not_before = quiet_until(subscriber, now)
-    return [Push(id=f"{subscriber.chat_id}:{key}:{number}", chat_id=subscriber.chat_id, text=text,
+    return [Push(id=push_id(subscriber.chat_id, key, number), chat_id=subscriber.chat_id, text=text,
                  digest_key=key, part=number, thread_id=subscriber.thread_id, created_at=now,
                  not_before=not_before if not_before > now else 0.0)
             for number, text in enumerate(parts)]

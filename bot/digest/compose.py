@@ -66,7 +66,7 @@ def story_digest(catalog: Catalog, story_id: str, language: str) -> Digest | Non
     return Digest("", (DigestSection(None, (story.in_language(language),)),), language)
 
 
-def newest_first(stories: list[Story]) -> list[Story]:
+def in_news_order(stories: list[Story]) -> list[Story]:
     """True news order: the newest news date first (an undated story counts as news of the day it
     was first seen), then the most recently seen, then by id (stable, deterministic)."""
     return sorted(stories, key=news_order, reverse=True)
@@ -80,7 +80,7 @@ def new_stories(catalog: Catalog, subscriber: Subscriber, now: float) -> list[St
     for story in catalog.new_since(list(subscriber.themes), subscriber.last_digest_at):
         if subscriber.last_digest_at < story.first_seen <= now:
             unique.setdefault(story.id, story)
-    return newest_first(list(unique.values()))
+    return in_news_order(list(unique.values()))
 
 
 def group_by_theme(stories: list[Story], catalog: Catalog, commands: tuple[str, ...]) -> tuple[DigestSection, ...]:

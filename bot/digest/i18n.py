@@ -15,11 +15,8 @@ LANGUAGES = ("en", "es")
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- digest and render labels ---
-    "digest_title": {"en": "Diplomacy Digest", "es": "Resumen diplomático"},
-    "theme_digest_title": {"en": "{title}: latest stories", "es": "{title}: últimas noticias"},
     "latest_title": {"en": "Latest stories", "es": "Últimas noticias"},
     "search_title": {"en": "Search: {query}", "es": "Búsqueda: {query}"},
-    "story_title": {"en": "Story", "es": "Noticia"},
     "new_in_your_themes": {"en": "New in your themes", "es": "Novedades en tus temas"},
     "new_in_your_themes_capped": {
         "en": "New in your themes: the newest {shown} of {total} stories (the rest: /latest)",
@@ -32,21 +29,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources_count": {"en": "({count} sources)", "es": "({count} fuentes)"},
     "read_at": {"en": "Read at", "es": "Leer en"},
     "more": {"en": "More", "es": "Más"},
-    "more_stories": {
-        "en": "…and {count} more stories.",
-        "es": "…y {count} noticias más.",
-    },
     "no_stories": {"en": "No stories found.", "es": "No se encontraron noticias."},
     "no_results": {
         "en": "No stories match “{query}”.",
         "es": "Ninguna noticia coincide con «{query}».",
     },
-    "story_ref": {"en": "Story {id}", "es": "Noticia {id}"},
-    "story_hint": {"en": "Full story: /story {id}", "es": "Noticia completa: /story {id}"},
     "continued": {"en": "(continued)", "es": "(continuación)"},
-    "truncated": {"en": "…", "es": "…"},
     "context": {"en": "Background", "es": "Contexto"},
-    "undated": {"en": "undated", "es": "sin fecha"},
     # --- Telegram UI strings (welcome, help, errors) are appended below ---
     # Telegram UI (bot/telegram): Telegram HTML templates; fields are escaped by the caller.
     "tg_welcome": {
@@ -97,8 +86,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "tg_no_story": {"en": "No story with id {id}. Ids appear under each story.",
                     "es": "No hay ninguna noticia con id {id}. El id aparece bajo cada noticia."},
     "tg_try_themes": {"en": "Try a theme: {themes}", "es": "Prueba un tema: {themes}"},
-    "tg_no_theme": {"en": "There is no theme “{theme}”. Themes: {themes}",
-                    "es": "No existe el tema «{theme}». Temas: {themes}"},
     "tg_unknown_command": {"en": "I don't know /{command}. /help lists the commands, /topics the themes.",
                            "es": "No conozco /{command}. /help muestra los comandos y /topics los temas."},
     "tg_plain_text": {"en": "Send a command: /latest, /search lima, or /help for all of them.",
@@ -243,6 +230,12 @@ ARTICLE_LANGUAGES = {
 def language_name(code: str, language: str) -> str:
     """An article's language as shown to a reader: ('pt', 'en') -> 'Portuguese', ('pt', 'es') -> 'portugués'."""
     return ARTICLE_LANGUAGES.get(language, ARTICLE_LANGUAGES["en"]).get(code, code)
+
+
+def own_name(code: str) -> str:
+    """A reader language named in itself, as the settings show it: 'en' -> 'English', 'es' -> 'Español'."""
+    name = ARTICLE_LANGUAGES.get(code, {}).get(code, "")
+    return name[:1].upper() + name[1:] if name else code
 
 
 def format_date(iso: str, language: str) -> str:

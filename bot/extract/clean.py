@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.extract import patterns as pat
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
-                            language_counts, outlet_of, parse_header, passage_language,
-                            url_of_line)
+                            language_counts, outlet_of, parse_header, passage_language)
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
 from bot.nlp import PunktTokenizer, language_code

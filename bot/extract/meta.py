@@ -73,7 +73,7 @@ def _month(name: str) -> int:
     return MONTHS_EN.get(name.lower()) or MONTHS_ES.get(name.lower(), 0)
 
 
-def find_date(text: str) -> tuple[str, str]:
+def split_date(text: str) -> tuple[str, str]:
     """The first date in `text` as ISO, and the text with that date removed ("", text if none)."""
     found: list[tuple[int, re.Match[str], str]] = []
     for pattern, order in _DATE_FORMS:
@@ -98,7 +98,7 @@ def find_date(text: str) -> tuple[str, str]:
 
 def date_of_line(line: str) -> str:
     """A publication date when the line is a dateline ("Global Research, August 30, 2021")."""
-    iso, rest = find_date(line)
+    iso, rest = split_date(line)
     if not iso:
         return ""
     words = re.findall(r"[^\W\d_]+", rest)

@@ -37,8 +37,8 @@ from bot.nlp import language_code
 
 logger = logging.getLogger(__name__)
 
-MIN_POINTS = 3
-MAX_POINTS = 5
+MIN_POINTS = 3            # an article's (and a story's) key points: at least this many when the text has them
+MAX_POINTS = 5            # and never more
 NEAR_DUPLICATE = 0.6      # cosine at which two sentences say the same thing
 
 

@@ -14,7 +14,7 @@ import itertools
 from collections import deque
 from dataclasses import replace
 
-from bot.models import Push
+from bot.models import Push, moved_push_id
 
 
 class ChatQueues:
@@ -105,7 +105,5 @@ class ChatQueues:
 
 
 def readdress(push: Push, old_chat_id: int, new_chat_id: int) -> Push:
-    prefix = f"{old_chat_id}:"
-    new_id = f"{new_chat_id}:{push.id[len(prefix):]}" if push.id.startswith(prefix) else push.id
-    return replace(push, id=new_id, chat_id=new_chat_id)
+    return replace(push, id=moved_push_id(push.id, old_chat_id, new_chat_id), chat_id=new_chat_id)
 

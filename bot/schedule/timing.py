@@ -68,10 +68,6 @@ def quiet_until(subscriber: Subscriber, when: float) -> float:
     return when
 
 
-def is_quiet(subscriber: Subscriber, when: float) -> bool:
-    return quiet_until(subscriber, when) > when
-
-
 def _slot_on(subscriber: Subscriber, day: date, zone: ZoneInfo) -> float | None:
     if subscriber.frequency == "weekly" and day.weekday() != subscriber.weekday:
         return None

@@ -27,7 +27,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
-from bot.models import Article, Story
+from bot.models import Article, Story, newest_first
 from bot.stories.points import merge_points
 from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
@@ -176,13 +176,8 @@ def group_stories(articles: Sequence[Article]) -> list[Story]:
 
     spans: list[Span] = [(p.day, p.day) if p.tolerance == 0 else (None, None) for p in profiles]
     groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score_pair)
-    stories = [build_story(tuple(sorted((profiles[i].article for i in members), key=_newest_first, reverse=True)))
-               for members in groups]
+    stories = [build_story(tuple(newest_first(profiles[i].article for i in members))) for members in groups]
     return sorted(stories, key=news_order, reverse=True)
-
-
-def _newest_first(article: Article) -> tuple:
-    return (article.published, article.first_seen, article.id)
 
 
 def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],

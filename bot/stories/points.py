@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from bot.keypoints.points import MAX_POINTS, MIN_POINTS
 from bot.models import Article, StoryPoint
 from bot.stories.text import STOP_WORDS, stems_of
-
-POINTS_MIN, POINTS_MAX = 3, 5
 
 
 @lru_cache(maxsize=1 << 16)
@@ -54,9 +53,9 @@ def merge_points(articles: Sequence[Article]) -> tuple[StoryPoint, ...]:
             entry.article_ids.add(article.id)
     language = articles[0].language
     pool = [m for m in merged if m.language == language]
-    if len(pool) < POINTS_MIN:      # too few in the lead's language: let the other language fill in
+    if len(pool) < MIN_POINTS:      # too few in the lead's language: let the other language fill in
         pool = sorted(merged, key=lambda m: m.language != language)
     chosen = sorted(pool, key=lambda m: (m.language != language, -len(m.article_ids), m.order))
-    chosen = sorted(chosen[:POINTS_MAX], key=lambda m: (m.language != language, m.order))
+    chosen = sorted(chosen[:MAX_POINTS], key=lambda m: (m.language != language, m.order))
     return tuple(StoryPoint(m.point.text, m.point.outlet, m.point.url, sources=len(m.article_ids))
                  for m in chosen)

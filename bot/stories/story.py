@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Sequence
 
+from bot.keypoints.points import MIN_POINTS
 from bot.models import Article, Story, StoryVersion
-from bot.stories.points import POINTS_MIN, merge_points
+from bot.stories.points import merge_points
 from bot.stories.text import stems_of
 
 HEADLINE_WORDS = 25       # a longer "title" is a first sentence, not a headline
@@ -105,7 +106,7 @@ def by_centrality(articles: Sequence[Article]) -> list[Article]:
         return sum(sum(v * _unit_vector(other).get(s, 0.0) for s, v in mine.items())
                    for other in articles if other is not article)
 
-    return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), POINTS_MIN),
+    return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), MIN_POINTS),
                                            not is_headline(a.title)))
 
 

@@ -6,9 +6,9 @@ from typing import Iterable, Sequence
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from bot.digest.i18n import t
+from bot.digest.i18n import LANGUAGES, own_name, t
 from bot.models import Theme
-from bot.telegram.subscriptions import FREQUENCIES, LANGUAGE_NAMES, QUIET_HOURS, TIMES, TIMEZONES
+from bot.telegram.subscriptions import FREQUENCIES, QUIET_HOURS, TIMES, TIMEZONES
 
 MAX_CALLBACK_BYTES = 64
 
@@ -66,7 +66,7 @@ def setting_choices(name: str, language: str) -> Markup:
     elif name == "wd":
         choices = list(zip(t("tg_weekdays", language).split(","), map(str, range(7))))
     elif name == "lang":
-        choices = [(label, code) for code, label in LANGUAGE_NAMES.items()]
+        choices = [(own_name(code), code) for code in LANGUAGES]
     else:
         choices = [(value.replace("-", "–"), value) for value in QUIET_HOURS]
         choices.append((t("tg_btn_off", language), "off"))

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.digest.i18n import LANGUAGES, t
+from bot.digest.i18n import LANGUAGES, own_name, t
 from bot.models import Subscriber
 from bot.services import Services
 from bot.schedule.timing import reschedule
@@ -24,7 +24,6 @@ TIMEZONES = (
 TIMES = ("06:00", "07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "22:00")
 QUIET_HOURS = ("22:00-07:00", "23:00-08:00", "21:00-06:00")
 FREQUENCIES = ("daily", "weekly", "instant")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 
@@ -154,4 +153,4 @@ def describe(subscriber: Subscriber, language: str) -> dict[str, str]:
     quiet = (f"{subscriber.quiet_start}–{subscriber.quiet_end}" if subscriber.quiet_start
              else t("tg_none", language))
     return {"schedule": schedule, "quiet": quiet,
-            "lang_name": LANGUAGE_NAMES.get(subscriber.language, subscriber.language)}
+            "lang_name": own_name(subscriber.language)}

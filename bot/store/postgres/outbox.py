@@ -15,7 +15,7 @@ from typing import Iterable
 
 import psycopg
 
-from bot.models import Push
+from bot.models import Push, moved_push_id
 from bot.store.codec import STATUSES, check_statuses, push_from_doc, push_to_doc, text_key
 
 __all__ = ["check_statuses", "counts", "drop_for", "enqueue", "move_chat", "take_pending", "update"]
@@ -125,7 +125,7 @@ def move_chat(conn: psycopg.Connection, old_chat_id: int, new_chat_id: int) -> N
     """Point the pushes and delivery records of a migrated chat at its new id."""
     moved = _pushes_of(conn, "p.chat_id = %s", (old_chat_id,))
     if moved:
-        renamed = [replace(p, id=_rename(p.id, old_chat_id, new_chat_id), chat_id=new_chat_id) for p in moved]
+        renamed = [replace(p, id=moved_push_id(p.id, old_chat_id, new_chat_id), chat_id=new_chat_id) for p in moved]
         conn.execute("DELETE FROM pushes WHERE id = ANY(%s)", ([p.id for p in moved],))
         _upsert(conn, renamed)
     records = conn.execute("DELETE FROM deliveries WHERE chat_id = %s RETURNING id, digest_key, sent_at",
@@ -134,7 +134,7 @@ def move_chat(conn: psycopg.Connection, old_chat_id: int, new_chat_id: int) -> N
         conn.execute("INSERT INTO deliveries (id, chat_id, digest_key, sent_at) "
                      "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::float8[]) "
                      "ON CONFLICT (id) DO NOTHING",
-                     ([_rename(r[0], old_chat_id, new_chat_id) for r in records], [new_chat_id] * len(records),
+                     ([moved_push_id(r[0], old_chat_id, new_chat_id) for r in records], [new_chat_id] * len(records),
                       [r[1] for r in records], [r[2] for r in records]))
 
 
@@ -145,8 +145,3 @@ def counts(conn: psycopg.Connection) -> dict[str, int]:
     row = conn.execute("SELECT count(*) FROM deliveries").fetchone()
     result["sent"] = int(row[0]) if row else 0
     return result
-
-
-def _rename(push_id: str, old_chat_id: int, new_chat_id: int) -> str:
-    prefix = f"{old_chat_id}:"
-    return f"{new_chat_id}:{push_id[len(prefix):]}" if push_id.startswith(prefix) else push_id

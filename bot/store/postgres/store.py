@@ -135,14 +135,6 @@ class PgStore:
                          "DO UPDATE SET value = (meta.value::bigint + 1)::text", (ARTICLES_VERSION,))
         logger.info("saved %d articles", len(batch))
 
-    def retire_articles(self, article_ids: Iterable[str]) -> None:
-        ids = sorted(set(article_ids))
-        with self.transaction() as conn:
-            rows = conn.execute("SELECT doc FROM articles WHERE id = ANY(%s) AND NOT is_retired FOR UPDATE",
-                                (ids,)).fetchall()
-        retired = [replace(article_from_doc(json.loads(doc)), is_retired=True) for (doc,) in rows]
-        self.save_articles(retired)
-
     # -- subscribers -----------------------------------------------------------
 
     def get_subscriber(self, chat_id: int) -> Subscriber | None:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from bot.models import Push
+from bot.models import Push, moved_push_id
 from bot.store.codec import STATUSES, check_statuses, push_from_doc, push_to_doc, text_key
 from bot.store.tinydb.deliveries import Deliveries
 from bot.store.tinydb.files import Compaction, decode_all, open_table
@@ -112,7 +112,7 @@ class Outbox:
         """Point pending pushes and delivery records of a migrated chat at its new id."""
         moved = [self._pushes[push_id] for push_id in self._index.of_chat(old_chat_id)]
         if moved:
-            renamed = [replace(p, id=_rename(p.id, old_chat_id, new_chat_id), chat_id=new_chat_id)
+            renamed = [replace(p, id=moved_push_id(p.id, old_chat_id, new_chat_id), chat_id=new_chat_id)
                        for p in moved]
             new_ids = {p.id for p in renamed}
             self._write_states(renamed, [p.id for p in moved if p.id not in new_ids])
@@ -175,11 +175,6 @@ class Outbox:
                 key = known[push.text] = text_key(push.text)
             keys[push.id] = key
         return keys
-
-
-def _rename(push_id: str, old_chat_id: int, new_chat_id: int) -> str:
-    prefix = f"{old_chat_id}:"
-    return f"{new_chat_id}:{push_id[len(prefix):]}" if push_id.startswith(prefix) else push_id
 
 
 __all__ = ["Outbox", "STATUSES", "check_statuses"]

@@ -152,12 +152,6 @@ class TinyStore:
                 self._articles.update(batch)
                 logger.info("saved %d articles", len(batch))
 
-    def retire_articles(self, article_ids: Iterable[str]) -> None:
-        with self._lock:
-            self._guard()
-            retired = [replace(self._articles[key], is_retired=True) for key in set(article_ids)
-                       if key in self._articles and not self._articles[key].is_retired]
-            self.save_articles(retired)
 
     # -- subscribers -----------------------------------------------------------
 

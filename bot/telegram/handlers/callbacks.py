@@ -7,7 +7,6 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.digest import render
 from bot.telegram import keyboards
 from bot.telegram.handlers import reader as handlers
-from bot.telegram import subscriptions as subs
 from bot.telegram.handlers.subscribe import chat_subscriber, save_setting, subscribe_chat, unsubscribe_chat
 from bot.telegram.replies import language_of, pressed, reply, say, services_of
 

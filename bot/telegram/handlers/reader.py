@@ -6,7 +6,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.digest import compose as digest
 from bot.digest import render
-from bot.telegram import keyboards, subscriptions
+from bot.telegram import keyboards
 from bot.telegram.handlers.subscribe import subscribe_chat
 from bot.telegram.menu import help_text, theme_list
 from bot.telegram.replies import (
