@@ -34,10 +34,10 @@ class Deliveries:
     def __init__(self, path, clock: Callable[[], float], compaction: Compaction = Compaction()):
         self._clock = clock
         self.db, self._table = open_table(path, _LAST, compaction)
-        self._storage = self.db.storage
+        self._storage = self.db.journaled
         self._last: dict[int, list[Sent]] = {int(key): doc["sent"] for key, doc in self._table.docs().items()}
-        self._days: dict[str, int] = {key: doc["count"] for key, doc in self.db.table(_DAYS, cache_size=0).docs().items()}
-        legacy = self.db.table(_LEGACY, cache_size=0).docs()
+        self._days: dict[str, int] = {key: doc["count"] for key, doc in self.db.keyed_table(_DAYS).docs().items()}
+        legacy = self.db.keyed_table(_LEGACY).docs()
         if legacy:
             self._fold_legacy(dict(legacy))
 

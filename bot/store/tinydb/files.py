@@ -400,13 +400,23 @@ class KeyedTable(Table):
 class KeyedDB(TinyDB):
     table_class = KeyedTable
 
+    def keyed_table(self, name: str) -> KeyedTable:
+        """The table `name`, uncached (reads go to the storage's memory, which is always current)."""
+        table = self.table(name, cache_size=0)
+        assert isinstance(table, KeyedTable)
+        return table
+
+    @property
+    def journaled(self) -> JournaledStorage:
+        """The storage, typed: every KeyedDB is opened on a JournaledStorage (see open_table)."""
+        assert isinstance(self.storage, JournaledStorage)
+        return self.storage
+
 
 def open_table(path: Path, name: str, compaction: Compaction = Compaction()) -> tuple[KeyedDB, KeyedTable]:
     """Open (or prepare) one JSON file, and its journal, holding one table called `name`."""
     db = KeyedDB(path, storage=JournaledStorage, compaction=compaction)
-    table = db.table(name, cache_size=0)
-    assert isinstance(table, KeyedTable)
-    return db, table
+    return db, db.keyed_table(name)
 
 
 def decode_all(path: Path, docs: Mapping[str, dict], decode: Callable[[dict], Any], kind: str) -> dict[str, Any]:
