@@ -9,7 +9,6 @@ import tarfile
 import threading
 from dataclasses import replace
 
-import pytest
 
 from bot.cli.main import configure_logging, main
 from bot.cli.redact import Redactor
