@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.extract import patterns as pat
+from bot.extract.bounds import MAX_LINE_CHARS, bound_text
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             language_counts, outlet_of, parse_header, passage_language)
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
@@ -74,6 +75,8 @@ def _ends_sentence(text: str) -> bool:
 def _continues(previous: str, following: str) -> bool:
     """True when `following` is the rest of a paragraph that a hard wrap broke after `previous`."""
     if not previous or not following or _ends_sentence(previous) or pat.BULLET.match(following):
+        return False
+    if len(previous) + len(following) > MAX_LINE_CHARS:   # joined lines stay bounded (linear, not quadratic)
         return False
     if any(p.search(following) for p in pat.LINE_PATTERNS + pat.SHORT_LINE_PATTERNS):
         return False
@@ -222,7 +225,8 @@ def _tidy(text: str, removed: list[str]) -> str:
 
 def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozenset()) -> CleanText:
     """Clean a raw article: metadata from the top of the page, body without boilerplate."""
-    raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
+    raw = bound_text(raw)   # first: every later step sees a bounded input
+    raw_lines = raw.split("\n")
     fields, used = parse_header(raw_lines)
     raw_lines = raw_lines[used:]
     stamp = ""

@@ -13,7 +13,7 @@ import justext
 from bot.extract.patterns import GENERIC_AUTHORS
 
 HEADER_KEYS = ("title", "date", "url", "source", "language", "author")
-HEADER_LINE = re.compile(r"^\s*(" + "|".join(HEADER_KEYS) + r")\s*:\s*(.*?)\s*$", re.IGNORECASE)
+HEADER_LINE = re.compile(r"^\s*(" + "|".join(HEADER_KEYS) + r")\s*:(.*)$", re.IGNORECASE)   # linear: no lazy .*? before \s*$
 DATE_STAMP = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b\s*")
 
 MONTHS_EN = {m: i for i, m in enumerate(
@@ -57,7 +57,7 @@ def parse_header(lines: list[str]) -> tuple[dict[str, str], int]:
         match = HEADER_LINE.match(lines[index])
         if not match:
             break
-        fields.setdefault(match.group(1).lower(), match.group(2))
+        fields.setdefault(match.group(1).lower(), match.group(2).strip())
         index += 1
     return (fields, index) if fields else ({}, 0)
 

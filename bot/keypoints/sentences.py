@@ -16,6 +16,7 @@ import punkt
 from bot.nlp import PunktTokenizer
 
 MAX_SENTENCES = 150        # candidates considered per article (keeps long articles fast)
+MAX_READ_CHARS = 150 * 300  # characters of the body read at most, even inside one huge paragraph
 MIN_WORDS = 6
 MAX_WORDS = 60
 
@@ -89,6 +90,7 @@ _QUOTE_OPEN = tuple("\"“«‘'")
 _TITLE_END = re.compile(
     r"(?:^|[\s(])(?:Rev|Gen|Sen|Sens|Rep|Reps|Gov|Lt|Col|Sgt|Capt|Cpl|Maj|Adm|Cmdr|Brig|Dr|Mr|Mrs|Ms|"
     r"Prof|Pres|Supt|Insp|Sr|Sra|Srta|Dra|Gral|Lic|Ing|Mons|Msgr|Fr|St|Mt|Ft|No|Nos|vs|Vol|[A-Z])\.$")
+_TITLE_TAIL = 10   # longer than any match of _TITLE_END, so `^` never matches inside a longer span
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def sentence_spans(line: str, model: punkt.PunktSentenceTokenizer) -> list[str]:
     """Punkt sentences of one line, re-joined where Punkt split after a title or initial."""
     spans: list[list[int]] = []
     for start, end in model.span_tokenize(line):
-        if spans and _TITLE_END.search(line[spans[-1][0]:spans[-1][1]]):
+        # only the span's last characters can end in a title ("the Rev."): linear, however long the span
+        if spans and _TITLE_END.search(line[max(spans[-1][0], spans[-1][1] - _TITLE_TAIL):spans[-1][1]]):
             spans[-1][1] = end
         else:
             spans.append([start, end])
@@ -188,17 +191,22 @@ def split_candidates(body: str, language: str) -> Split:
     """Candidate sentences (verbatim, in order) of a clean body.
 
     Lines are the unit (clean bodies hold one paragraph per line); only the first
-    MAX_SENTENCES sentences are read, so very long articles stay fast.
+    MAX_SENTENCES sentences, within the first MAX_READ_CHARS characters, are read, even
+    when they are all in one paragraph: time and memory stay bounded whatever the body.
     """
     tokenizer = PunktTokenizer(language)
     model = tokenizer._sentences
     out: list[Sentence] = []
     index = 0
     paragraph = 0
+    budget = MAX_READ_CHARS
     for line in body.splitlines():
+        if index >= MAX_SENTENCES or budget <= 0:
+            break
         if not line.strip():
             continue
-        spans = sentence_spans(line, model)
+        line, budget = line[:budget], budget - len(line)   # one huge paragraph is read only so far
+        spans = sentence_spans(line, model)[:MAX_SENTENCES - index]
         is_caption = bool(_CREDIT.search(line))
         for position, raw in enumerate(spans):
             text = strip_dateline(strip_list_marker(raw)) if position == 0 else raw
@@ -207,6 +215,4 @@ def split_candidates(body: str, language: str) -> Split:
                 out.append(Sentence(text, index, paragraph, words, leans_on_context(text, language)))
             index += 1
         paragraph += 1
-        if index >= MAX_SENTENCES:
-            break
     return Split(out, index)

@@ -16,6 +16,8 @@ boilerplate lines ("Read more", "See also", embedded tweets) count for nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -241,8 +243,20 @@ def _hits(text: _Text, index: dict[str, tuple[_Entry, ...]], count: int) -> list
     for theme, group, span in conditional:
         if group in present:
             spans[theme].append(span)
-    return [sorted(s for s in theme_spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocks))
-            for theme_spans, blocks in zip(spans, blocked)]
+    return [_unblocked(theme_spans, blocks) for theme_spans, blocks in zip(spans, blocked)]
+
+
+def _unblocked(spans: list[tuple[int, int]], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (sorted) that overlap no block: O((spans + blocks) log blocks), not spans x blocks."""
+    blocks = sorted(blocks)
+    starts = [start for start, _ in blocks]
+    reach = list(accumulate((end for _, end in blocks), max))   # furthest end among blocks so far
+    kept = []
+    for span in sorted(spans):
+        before = bisect_left(starts, span[1])   # blocks starting before the span ends
+        if not before or reach[before - 1] <= span[0]:
+            kept.append(span)
+    return kept
 
 
 def _same(entry: _Entry, words: list[str], found: list, raw: str, start: int, end: int) -> bool:
@@ -308,7 +322,7 @@ def _raw_score(text: _Text, spans: list[tuple[int, int]]) -> float:
             continue
         last_end = end
         weights.append(_weight(text, start))
-        blocks.add(sum(1 for b in text.blocks if b <= start))
+        blocks.add(bisect_right(text.blocks, start))   # the paragraph it is in (blocks are sorted)
     weights.sort(reverse=True)
     raw = sum(w * REPEAT_DECAY ** i for i, w in enumerate(weights))
     return raw + min(SPREAD_CAP, SPREAD_BONUS * max(0, len(blocks) - 1))
