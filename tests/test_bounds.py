@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.extract.bounds import (MAX_HEADER_CHARS, MAX_LINE_CHARS, MAX_LINES, MAX_TEXT_CHARS, bound_html,
-                                bound_text)
+from bot.extract.bounds import (MAX_HEADER_CHARS, MAX_HTML_TAGS, MAX_LINE_CHARS, MAX_LINES, MAX_TEXT_CHARS,
+                                bound_text, has_too_many_tags)
 from bot.extract.meta import parse_header
 from bot.keypoints.sentences import MAX_SENTENCES, split_candidates
 from bot.sources.seeds import html_to_text
@@ -48,11 +48,10 @@ def test_a_plain_article_passes_through_unchanged():
     assert bound_text(text) == text
 
 
-def test_stray_angle_brackets_are_text_and_well_formed_markup_is_untouched():
-    page = "<html><body><p>The OAS met in Lima.</p><p>Ministers spoke.</p></body></html>"
-    assert bound_html(page) == page
-    assert bound_html("<a<b <p>x</p>") == "&lt;a&lt;b <p>x</p>"
-    assert "The OAS met" in html_to_text("<a<b " * 50 + "<p>The OAS met in Lima.</p>")
+def test_a_page_with_too_many_tags_is_still_read_by_the_linear_reader():
+    page = "<html><body>" + "<div><p>x</p></div>" * (MAX_HTML_TAGS // 4) + "<p>The OAS met in Lima.</p>"
+    assert has_too_many_tags(page) and not has_too_many_tags("<p>The OAS met.</p>" * 100)
+    assert "The OAS met in Lima." in html_to_text(page)
 
 
 spans = st.lists(st.tuples(st.integers(0, 200), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=40)

@@ -29,6 +29,8 @@ import trafilatura
 from trafilatura.settings import Document
 from lxml.etree import ParserError
 
+from bot.extract.bounds import has_too_many_tags
+
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "es", "pt")
@@ -112,7 +114,7 @@ def extract_html(html: str, url: str = "", *, today: dt.date | None = None) -> H
     page's visible text; it is "" only when the page has no visible text at all.
     """
     today = today or dt.date.today()
-    doc = _bare_extraction(html, url, today)
+    doc = None if has_too_many_tags(html) else _bare_extraction(html, url, today)   # bounded time
     body = _paragraphs(doc.text or "") if doc is not None else ""
     if not body:
         body = visible_text(html)

@@ -40,6 +40,12 @@ def plain_article(size: int) -> str:
     return "\n\n".join(out)[:size]
 
 
+WARM_PAGE = ('<html lang="en"><head><title>The OAS meets</title><meta property="og:title" content="The OAS meets">'
+             '<meta name="author" content="A. Writer"><meta property="article:published_time" content="2021-08-05">'
+             '</head><body><article>' + "<p>The foreign ministers of the OAS met in Lima on Friday to talk.</p>" * 30
+             + "</article></body></html>")
+
+
 # name -> (file suffix, build(size) -> text); sizes are characters (ASCII: bytes)
 SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "plain_article": (".txt", plain_article),
@@ -58,6 +64,7 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "urls": (".txt", lambda n: repeat("https://t.co/x pic.twitter.com/y ", n)),
     "html_unclosed_p": (".html", lambda n: "<html><body>" + repeat("<p>word ", n)),
     "html_deep_div": (".html", lambda n: repeat("<div>", n) + "The OAS met in Lima."),
+    "html_many_tiny_divs": (".html", lambda n: "<html><body>" + repeat("<div><p>x</p></div>", n)),
     "html_unclosed_nav": (".html", lambda n: repeat("<nav><p>x ", n)),
     "html_og_title_spaces": (".html", lambda n: '<html><head><meta property="og:title" content="x'
                              + " " * n + 'y"></head><body><p>The OAS met.</p></body></html>'),
@@ -114,6 +121,7 @@ def main(argv: list[str]) -> None:
     size, shapes = int(argv[0]), argv[1:] or list(SHAPES)
     with tempfile.TemporaryDirectory() as tmp:
         process_file(Path(tmp), "warm.txt", plain_article(20_000))   # load models and caches once
+        process_file(Path(tmp), "warm.html", WARM_PAGE)
         for shape in shapes:
             print(json.dumps(measure_in_child(shape, size, Path(tmp))), flush=True)
 
