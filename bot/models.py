@@ -40,6 +40,7 @@ class CleanText:
     url: str = ""
     foreign_passages: tuple[str, ...] = ()  # passages in another language, kept out of body
     removed: tuple[str, ...] = ()           # boilerplate lines that were dropped
+    notes: tuple[str, ...] = ()             # what the maintainer should know (a header date not used)
 
 
 @dataclass(frozen=True)

@@ -47,14 +47,19 @@ def test_nested_directories_are_read_sorted_with_relative_slash_paths(tmp_path):
     assert rejections == []
 
 
-def test_other_extensions_and_hidden_files_are_ignored(tmp_path):
+def test_other_types_are_named_as_unsupported_and_hidden_files_are_ignored(tmp_path):
     write(tmp_path, "notes.pdf", b"%PDF-1.4")
+    write(tmp_path, "brief.docx", b"PK\x03\x04")
     write(tmp_path, "photo.jpg", b"\xff\xd8\xff")
     write(tmp_path, ".draft.txt", ARTICLE)
     write(tmp_path, ".git/HEAD.txt", ARTICLE)
     write(tmp_path, "README", ARTICLE)
     (tmp_path / "folder.txt").mkdir()
-    assert read_seeds(tmp_path) == ([], [])
+    seeds, rejections = read_seeds(tmp_path)
+    assert seeds == []
+    assert {r.path: r.reason.split(":")[0] for r in rejections} == {
+        "README": "unsupported type (no extension)", "brief.docx": "unsupported type .docx",
+        "notes.pdf": "unsupported type .pdf", "photo.jpg": "unsupported type .jpg"}
 
 
 def test_article_id_is_the_relative_path_without_extension():

@@ -78,6 +78,7 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
         result.seeds += 1
         if themes and not outcome.themes:
             result.warnings.append(f"{seed.path}: matches no theme (it will only appear in /latest and /search)")
+        result.warnings.extend(f"{seed.path}: {note}" for note in outcome.clean.notes)
         if not outcome.clean.published:
             result.warnings.append(f"{seed.path}: no publication date found (it sorts as oldest)")
     if not seed_files and not rejections:

@@ -9,6 +9,7 @@ passages in another language set aside; the title chosen last.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from bot.extract import patterns as pat
 from bot.extract.bounds import MAX_LINE_CHARS, bound_text
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
-                            language_counts, outlet_of, parse_header, passage_language)
+                            header_date, language_counts, outlet_of, parse_header, passage_language)
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
 from bot.nlp import PunktTokenizer, language_code
@@ -223,8 +224,12 @@ def _tidy(text: str, removed: list[str]) -> str:
     return normalize_line(EMOJI.sub("", text))
 
 
-def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozenset()) -> CleanText:
-    """Clean a raw article: metadata from the top of the page, body without boilerplate."""
+def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozenset(),
+               today: dt.date | None = None) -> CleanText:
+    """Clean a raw article: metadata from the top of the page, body without boilerplate.
+
+    A header date that is not a date, or (given `today`) lies in the future, is not used
+    and becomes a note."""
     raw = bound_text(raw)   # first: every later step sees a bounded input
     raw_lines = raw.split("\n")
     fields, used = parse_header(raw_lines)
@@ -236,7 +241,8 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
         raw_lines[first] = raw_lines[first][match.end():]
     page = _Page(_read_lines(raw_lines))
     texts = [line.text for line in page.lines]
-    published = fields.get("date") or stamp or find_date(texts)
+    header_published, date_note = header_date(fields["date"], today) if "date" in fields else ("", "")
+    published = header_published or stamp or find_date(texts)
     author = fields.get("author") or next((a for a in map(author_of_line, texts[:TOP_LINES]) if a), "")
     url = fields.get("url") or find_url(texts)
     title = fields.get("title") or choose_title(texts, [line.is_heading for line in page.lines])
@@ -251,7 +257,8 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
     logger.debug("cleaned %s: %d paragraphs, %d lines removed", path or "text", len(paragraphs), len(page.removed))
     return CleanText(title=title, body=body, language=language, published=published,
                      outlet=outlet_of(raw), author=author, url=url,
-                     foreign_passages=tuple(page.foreign), removed=tuple(r for r in page.removed if r))
+                     foreign_passages=tuple(page.foreign), removed=tuple(r for r in page.removed if r),
+                     notes=(date_note,) if date_note else ())
 
 
 def _header_language(fields: dict[str, str]) -> str:

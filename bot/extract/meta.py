@@ -13,7 +13,17 @@ import justext
 from bot.extract.patterns import GENERIC_AUTHORS
 
 HEADER_KEYS = ("title", "date", "url", "source", "language", "author")
-HEADER_LINE = re.compile(r"^\s*(" + "|".join(HEADER_KEYS) + r")\s*:(.*)$", re.IGNORECASE)   # linear: no lazy .*? before \s*$
+# the same header keys in Spanish and Portuguese (accents optional): título:, fecha:/data:, fuente:/fonte: …
+HEADER_ALIASES = {
+    "title": "title", "título": "title", "titulo": "title", "titular": "title",
+    "date": "date", "fecha": "date", "data": "date",
+    "url": "url", "enlace": "url", "link": "url",
+    "source": "source", "fuente": "source", "fonte": "source", "medio": "source", "veículo": "source",
+    "language": "language", "idioma": "language", "lengua": "language", "língua": "language", "lingua": "language",
+    "author": "author", "autor": "author", "autora": "author",
+}
+HEADER_LINE = re.compile(r"^\s*(" + "|".join(sorted(HEADER_ALIASES, key=len, reverse=True))
+                         + r")\s*:(.*)$", re.IGNORECASE)   # linear: no lazy .*? before \s*$
 DATE_STAMP = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b\s*")
 
 MONTHS_EN = {m: i for i, m in enumerate(
@@ -57,9 +67,20 @@ def parse_header(lines: list[str]) -> tuple[dict[str, str], int]:
         match = HEADER_LINE.match(lines[index])
         if not match:
             break
-        fields.setdefault(match.group(1).lower(), match.group(2).strip())
+        fields.setdefault(HEADER_ALIASES[match.group(1).lower()], match.group(2).strip())
         index += 1
     return (fields, index) if fields else ({}, 0)
+
+
+def header_date(value: str, today: dt.date | None) -> tuple[str, str]:
+    """A header's date as ISO, and a note when it cannot be used ("yesterday", 2024-13-45, a future day)."""
+    exact = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])", value)
+    iso = _valid(*map(int, exact.groups())) if exact else (date_of_line(value) if value.strip() else "")
+    if not iso:
+        return "", f"header date {value.strip()[:40]!r} is not a date: not used"
+    if today is not None and iso > today.isoformat():
+        return "", f"header date {iso} is in the future: not used"
+    return iso, ""
 
 
 def _valid(year: int, month: int, day: int) -> str:

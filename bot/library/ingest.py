@@ -10,6 +10,7 @@ naming it and why; the rest goes on.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -71,7 +72,7 @@ def themes_fingerprint(themes: Sequence[Theme]) -> str:
 def summarize_file(job: Job, themes: Sequence[Theme]) -> Result:
     """Clean one file, extract its key points and match its themes; never raises."""
     try:
-        clean = clean_text(job.text, path=job.path, boilerplate=job.boilerplate)
+        clean = clean_text(job.text, path=job.path, boilerplate=job.boilerplate, today=dt.date.today())
         problem = body_problem(clean)
         if problem:
             return Result(job.path, problem=problem)
@@ -261,7 +262,8 @@ class _Plan:
                 continue
             self.saves.append(self._article(seed, result, old))
             (self.added if old is None else self.updated).append(article_id(seed.path))
-            self.notes.extend((seed.path, note) for note in seed.notes)
+            notes = seed.notes + (result.clean.notes if result.clean else ())
+            self.notes.extend((seed.path, note) for note in notes)
 
     def retire_missing(self, present: set[str]) -> None:
         for article in self.stored.values():
@@ -286,7 +288,7 @@ class _Plan:
             id=article_id(seed.path), path=seed.path, content_hash=seed.content_hash, title=clean.title,
             body=clean.body, language=clean.language, key_points=result.key_points, themes=result.themes,
             published=clean.published, outlet=clean.outlet, author=clean.author, url=clean.url,
-            foreign_passages=clean.foreign_passages, notes=seed.notes,
+            foreign_passages=clean.foreign_passages, notes=seed.notes + clean.notes,
             first_seen=old.first_seen if old else self.now, updated_at=self.now, is_retired=False)
 
     def report(self, rejected: list[Rejection], seconds: float) -> IngestReport:

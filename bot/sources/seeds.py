@@ -120,12 +120,12 @@ def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES,
 
 
 def _seed_paths(seeds_dir: Path) -> list[tuple[str, Path]]:
-    """(relative "/"-path, path) of every seed file, hidden files and folders skipped, sorted."""
+    """(relative "/"-path, path) of every file, hidden files and folders skipped, sorted."""
     found: list[tuple[str, Path]] = []
     for folder, dirs, files in os.walk(seeds_dir):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in files:
-            if name.startswith(".") or not name.lower().endswith(SEED_EXTENSIONS):
+            if name.startswith("."):
                 continue
             path = Path(folder) / name
             if path.is_dir():
@@ -145,6 +145,10 @@ def read_seeds(seeds_dir: Path, max_bytes: int = MAX_SEED_BYTES, known_hashes: M
     rejections: list[Rejection] = []
     known_hashes = known_hashes or {}
     for rel_path, path in _seed_paths(Path(seeds_dir)):
+        if not rel_path.lower().endswith(SEED_EXTENSIONS):     # named in the report, never skipped silently
+            rejections.append(Rejection(rel_path, f"unsupported type {Path(rel_path).suffix or '(no extension)'}"
+                                                  ": save the article as .txt, .md or .html"))
+            continue
         result = read_seed(path, rel_path, max_bytes, known_hashes.get(rel_path))
         if isinstance(result, Rejection):
             logger.info("rejected seed %s: %s", rel_path, result.reason)
