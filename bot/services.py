@@ -15,6 +15,7 @@ from typing import Callable
 
 from bot.config import Settings
 from bot.library.library import Library
+from bot.metrics import Metrics
 from bot.store.api import Store
 from bot.store.tinydb.store import TinyStore
 
@@ -27,6 +28,8 @@ class Services:
     store: Store
     library: Library
     clock: Callable[[], float] = field(default=time.time)
+    metrics: Metrics = field(default_factory=Metrics)   # what /metrics shows; heartbeats for /readyz
+    role: str = "all"    # `digestbot run --role`: web, scheduler, sender, fetch or all (bot.telegram.roles)
 
     def close(self) -> None:
         """Close the store (every acknowledged write is already durable)."""

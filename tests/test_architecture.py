@@ -21,6 +21,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 # package (first component under bot/) -> rank; a module may import its own package and lower ranks.
 LAYERS = {
     "__init__": 0, "models": 0, "errors": 0, "nlp": 0,
+    "metrics": 0,   # counters only (prometheus-client, nothing of ours): delivery, library, telegram record into it
     "extract": 1, "keypoints": 2, "themes": 3, "stories": 4, "digest": 5, "schedule": 5,
     "config": 6, "sources": 7, "store": 7,
     "library": 8, "services": 9, "delivery": 10, "telegram": 11, "cli": 12, "__main__": 13,

@@ -47,7 +47,8 @@ Run `digestbot COMMAND --help` for a command's options."""
 RUN_EPILOG = """\
 examples:
   digestbot run
-  TELEGRAM_BOT_TOKEN=123:abc digestbot -v run"""
+  TELEGRAM_BOT_TOKEN=123:abc digestbot -v run
+  DATABASE_URL=postgresql://digest@db/digest digestbot run --role sender"""
 CHAT_EPILOG = """\
 examples:
   digestbot chat
@@ -83,6 +84,8 @@ def _add_bot_parsers(subparsers, parents: list[argparse.ArgumentParser]) -> None
         "run", help="run the Telegram bot", parents=parents, formatter_class=raw, epilog=RUN_EPILOG,
         description="Run the Telegram bot (long polling, or a webhook when WEBHOOK_URL is set) until stopped.",
     )
+    run.add_argument("--role", choices=("all", "web", "scheduler", "sender", "fetch"), default="all",
+                     help="with DATABASE_URL: what this process does (default all; see docs/deployment.md)")
     run.set_defaults(func=run_bot_command)
     chat = subparsers.add_parser(
         "chat", help="talk to the bot in this terminal, without Telegram", parents=parents,
@@ -165,7 +168,7 @@ def configure_logging(level: int, redactor: Redactor | None = None, log_format: 
 
 def run_bot_command(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Telegram bot; returns when it stops."""
-    return _telegram_runner().run_bot(settings)
+    return _telegram_runner().run_bot(settings, getattr(args, "role", "all"))
 
 
 def run_chat_command(args: argparse.Namespace, settings: Settings) -> int:

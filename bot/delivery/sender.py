@@ -26,6 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.models import Push
 from bot.schedule.queues import ChatQueues, readdress
 from bot.delivery.batch import Outcomes, write_outcomes
@@ -48,6 +49,7 @@ class Sender:
 
     def __init__(self, bot, store, settings: Settings, *, clock: Callable[[], float] = time.time,
                  options: SenderOptions | None = None, monotonic: Callable[[], float] = time.monotonic,
+                 metrics: Metrics | None = None,
                  rng: random.Random | None = None, limiter: SendLimiter | None = None):
         self._bot, self._store, self._settings = bot, store, settings
         self._clock, self._mono = clock, monotonic
@@ -59,6 +61,7 @@ class Sender:
         self._rate_limit_args = ({"rate_limit_args": PUSH_RATE_LIMIT_ARGS}
                                  if getattr(bot, "rate_limiter", None) is not None else {})
         self.stats = SenderStats()
+        self.metrics = metrics or Metrics(clock)
         self.concurrency = self.options.in_flight(settings.send_rate)
         self._rng = rng or random.Random()
         self._known: set[str] = set()           # ids queued, in flight, or not yet written back
@@ -125,6 +128,7 @@ class Sender:
                     self.options.flush_every, self.options.flush_interval)
         try:
             while should_run() and not self._stop:
+                self.metrics.beat("sender")
                 await self._refill_if_needed()
                 await self._sleep(self._dispatch())
         finally:
@@ -201,6 +205,7 @@ class Sender:
         else:
             self._settle(push, replace(push, status="sent", attempts=push.attempts + 1, error=""))
             self.stats.sent += 1
+            self.metrics.sent.inc()
             self._unsaved += 1
         finally:
             self._wake.set()
@@ -222,6 +227,7 @@ class Sender:
             delay = retry_seconds(exc)
             self.limiter.pause_until(self._mono() + delay)
             self.stats.rate_limited += 1
+            self.metrics.rate_limited.inc()
             self._retry(push, attempts, delay, f"429: retry after {delay:g}s")
         elif isinstance(exc, ChatMigrated):
             self._migrate(push, int(exc.new_chat_id))
@@ -242,11 +248,13 @@ class Sender:
             self._fail(push, attempts, f"gave up after {attempts} attempts; last error: {error}")
             return
         self.stats.retried += 1
+        self.metrics.retried.labels(error.split(":", 1)[0]).inc()
         retry = replace(push, attempts=attempts, not_before=self._clock() + delay, error=error)
         self._settle(push, retry, retry_in=delay)
 
     def _fail(self, push: Push, attempts: int, error: str) -> None:
         self.stats.failed += 1
+        self.metrics.failed.labels("gave_up" if error.startswith("gave up") else error.split(":", 1)[0]).inc()
         logger.warning("push %s failed: %s", push.id, error)
         self._settle(push, replace(push, status="failed", attempts=attempts, error=error))
 
@@ -260,6 +268,7 @@ class Sender:
         self._pending.gone[push.chat_id] = reason
         self._held.add(push.chat_id)
         self.stats.dropped += 1 + len(queued)
+        self.metrics.failed.labels("chat_gone").inc(1 + len(queued))
         logger.info("chat %s unavailable (%s): deactivated, %d pushes dropped", push.chat_id, reason, 1 + len(queued))
         self._flush_now.set()
 

@@ -20,7 +20,7 @@ from bot.library.ingest import THEMES_META_KEY, run_ingest, themes_fingerprint
 from bot.models import Article, IngestReport, Theme
 from bot.sources.config import Source, load_sources
 from bot.sources.state import FetchReport
-from bot.store.api import Store
+from bot.store.api import ARTICLES_VERSION_KEY, Store
 from bot.library.theme_files import load_themes, themes_signature
 from bot.themes.match import match_themes
 
@@ -43,6 +43,7 @@ class Library:
         self.themes: list[Theme] = []
         self.catalog: Catalog = Catalog.build([], [])
         self._signature: tuple = ()
+        self._articles_version: object = None   # the shared store's articles version the catalog was built at
         with self._swap_lock:
             self._load_themes()
             self._rebuild()
@@ -117,8 +118,20 @@ class Library:
         for problem in problems:
             logger.warning("theme file problem: %s", problem)
 
+    def rebuild_if_store_changed(self) -> bool:
+        """Rebuild when another process wrote articles to a shared store (its articles version moved). Blocking.
+
+        A store only this process writes keeps no version: this is one meta read, and False.
+        """
+        if self.store.get_meta(ARTICLES_VERSION_KEY) == self._articles_version:
+            return False
+        with self._swap_lock:
+            self._rebuild()
+        return True
+
     def _rebuild(self) -> None:
         """A new catalog from the store's live articles, matched against the current themes."""
+        self._articles_version = self.store.get_meta(ARTICLES_VERSION_KEY)
         themes = self.themes
         articles = self.store.all_articles()
         if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(themes):

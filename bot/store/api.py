@@ -13,6 +13,9 @@ from bot.models import Article, Push, Subscriber
 SCHEMA_VERSION = 2   # 2: table files end with a checksum line, journals count their writes (1 still reads)
 
 
+ARTICLES_VERSION_KEY = "articles_version"   # meta key a shared store bumps on every article write
+
+
 class Store(Protocol):
     # articles
     def all_articles(self, include_retired: bool = False) -> list[Article]: ...

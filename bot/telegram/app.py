@@ -8,6 +8,7 @@ adds the periodic jobs — the fallback group steps aside for any CommandHandler
 from __future__ import annotations
 
 import asyncio
+import time
 import logging
 from dataclasses import replace
 from zoneinfo import ZoneInfo
@@ -30,7 +31,9 @@ from bot.telegram.handlers.inline import inline_handlers
 from bot.telegram.health import install_health_checks
 from bot.telegram.handlers.returning import RETURNING_GROUP, returning_handlers
 from bot.telegram.flood import FLOOD_GROUP, flood_handlers, shared_rate_limiter
-from bot.telegram.jobs import install_schedules
+from bot.telegram.http import start_http_server
+from bot.telegram.jobs import DUTIES, install_schedules
+from bot.telegram.roles import install_roles, resign
 from bot.telegram.menu import set_command_menu, set_description
 from bot.telegram.pages import PageCache
 from bot.telegram.replies import language_of, refresh_themes, say
@@ -52,7 +55,8 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     `flood_budget=False` leaves replies outside the shared flood budget (how the bot was
     before it had one; benchmarks/flood.py measures both in one run)."""
     settings = services.settings
-    builder = ApplicationBuilder().token(settings.telegram_bot_token or OFFLINE_TOKEN)
+    builder = (ApplicationBuilder().application_class(MeteredApplication)
+               .token(settings.telegram_bot_token or OFFLINE_TOKEN))
     if flood_budget:
         builder = builder.rate_limiter(shared_rate_limiter(settings))   # replies and pushes: one budget
     builder = (builder
@@ -73,6 +77,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
     application.add_error_handler(log_error)
     install_schedules(application, services)
+    install_roles(application, services)
     install_health_checks(application)
     return application
 
@@ -85,18 +90,53 @@ async def ingest_in_background(application: Application) -> None:
     except Exception:
         logger.exception("start-up ingest failed; serving the stored articles")
         return
+    services.metrics.record_ingest(len(report.added), len(report.updated), len(report.unchanged),
+                                   len(report.retired), len(report.rejected))
     logger.info("ingest: %d added, %d updated, %d unchanged, %d retired, %d rejected in %.1fs",
                 len(report.added), len(report.updated), len(report.unchanged),
                 len(report.retired), len(report.rejected), report.seconds)
     await set_command_menu(application)
 
 
+class MeteredApplication(Application):
+    """The Application, timing every update it handles (the command latency histogram of /metrics)."""
+
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            services = self.bot_data.get("services")
+            if services is not None:
+                services.metrics.commands.labels(update_kind(update)).observe(time.perf_counter() - started)
+
+
+def update_kind(update: object) -> str:
+    """command, callback, inline or message: a label with few values, whatever users type."""
+    if not isinstance(update, Update):
+        return "other"
+    if update.callback_query is not None:
+        return "callback"
+    if update.inline_query is not None:
+        return "inline"
+    message = update.effective_message
+    if message is not None and (message.text or "").startswith("/"):
+        return "command"
+    return "message"
+
+
 async def start_bot(application: Application) -> None:
-    """post_init: load themes, start the ingest in the background, register the command menu."""
+    """post_init: load themes, start the ingest in the background (if this process fetches),
+    serve /healthz /readyz /metrics on METRICS_PORT in polling mode, register the command menu."""
     services: Services = application.bot_data["services"]
     await refresh_themes(services)
-    application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
-        ingest_in_background(application), name="start-up ingest")
+    if "fetch" in DUTIES[services.role]:
+        application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
+            ingest_in_background(application), name="start-up ingest")
+    settings = services.settings
+    if settings.metrics_port and not settings.webhook_url and "health.server" not in application.bot_data:
+        application.bot_data["health.server"] = start_http_server(
+            application, services, settings.metrics_listen, settings.metrics_port)[0]
     await set_command_menu(application)
     await set_description(application)
 
@@ -106,6 +146,10 @@ async def stop_bot(application: Application) -> None:
     ingest = application.bot_data.pop("ingest", None)
     if ingest is not None:
         await asyncio.gather(ingest, return_exceptions=True)
+    server = application.bot_data.pop("health.server", None)
+    if server is not None:
+        server.stop()
+    resign(application)
     application.bot_data["services"].store.close()
 
 

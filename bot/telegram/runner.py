@@ -1,15 +1,20 @@
 """`digestbot run` and `digestbot chat`: long polling, webhook mode, or the offline console."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.config import Settings
-from bot.services import open_services
+from bot.services import Services, open_services
 from bot.telegram.app import build_application
+from bot.telegram.http import start_http_server
+from bot.telegram.jobs import DUTIES
 from bot.telegram.console.chat import run_console
 
 logger = logging.getLogger(__name__)
@@ -19,8 +24,12 @@ GO_LIVE = ("No TELEGRAM_BOT_TOKEN: starting the offline console. To go live, cre
 NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it in the environment or .env"
 
 
-def run_bot(settings: Settings) -> int:
-    """Serve until SIGINT/SIGTERM (exit 0): long polling, or a webhook when WEBHOOK_URL is set."""
+def run_bot(settings: Settings, role: str = "all") -> int:
+    """Serve until SIGINT/SIGTERM (exit 0): long polling, or a webhook when WEBHOOK_URL is set.
+
+    `role` (`--role`): web, scheduler, sender, fetch or all (see bot.telegram.roles); only a
+    process with the web duty receives updates.
+    """
     logging.getLogger("httpx").setLevel(logging.WARNING)   # httpx logs URLs, which hold the token
     if not settings.telegram_bot_token:
         if sys.stdin.isatty():
@@ -28,16 +37,55 @@ def run_bot(settings: Settings) -> int:
             return run_console(settings)
         print(NO_TOKEN, file=sys.stderr)
         return 1
-    application = build_application(open_services(settings))   # post_shutdown closes the store
-    if settings.webhook_url:
-        logger.info("serving a webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"), webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES)
+    services = open_services(settings)
+    services.role = role
+    try:
+        application = build_application(services)   # post_shutdown closes the store
+    except BaseException:
+        services.close()
+        raise
+    if "web" not in DUTIES[role]:
+        logger.info("running as %s (no updates)", role)
+        asyncio.run(serve(application, services, webhook=False))
+    elif settings.webhook_url:
+        asyncio.run(serve(application, services, webhook=True))
     else:
         logger.info("long polling %s", urlsplit(settings.telegram_api_base_url).netloc)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     logger.info("stopped")
     return 0
 
+
+
+async def serve(application: Application, services: Services, *, webhook: bool) -> None:
+    """Run the Application until SIGINT/SIGTERM without PTB's updater: the webhook on our own
+    HTTP server (beside /healthz /readyz /metrics), or no updates at all (scheduler, sender, fetch)."""
+    settings = services.settings
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = None
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        if webhook:
+            path = urlsplit(settings.webhook_url).path.lstrip("/")
+            server = start_http_server(application, services, settings.webhook_listen, settings.webhook_port, path)[0]
+        await application.start()
+        if webhook:
+            await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                                              allowed_updates=Update.ALL_TYPES)
+            logger.info("serving a webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+    finally:
+        if server is not None:
+            server.stop()
+        if application.running:
+            await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -25,7 +25,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.errors import StoreError
 from bot.models import Article, Push, Subscriber
-from bot.store.api import SCHEMA_VERSION
+from bot.store.api import ARTICLES_VERSION_KEY, SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.postgres import outbox
 from bot.store.postgres.migrations import apply_migrations
@@ -33,7 +33,7 @@ from bot.store.postgres.migrations import apply_migrations
 logger = logging.getLogger(__name__)
 
 DELIVERY_RETENTION = 14 * 86400.0
-ARTICLES_VERSION = "articles_version"   # meta key bumped by every article write
+ARTICLES_VERSION = ARTICLES_VERSION_KEY   # meta key bumped by every article write
 
 
 def dumps(value: object) -> str:
