@@ -154,7 +154,7 @@ def _decoded_text(seeds_dir: Path, seed: SeedFile, max_bytes: int) -> str:
     """The text of a seed that read_seeds left undecoded (unchanged); "" if it no longer reads."""
     if seed.text:
         return seed.text
-    result = read_seed(seeds_dir / seed.path, seed.path, max_bytes)
+    result = read_seed(seeds_dir / seed.path, seed.path, max_bytes, root=seeds_dir)
     return result.text if isinstance(result, SeedFile) else ""
 
 

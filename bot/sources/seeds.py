@@ -8,6 +8,7 @@ not decoded at all (decoding, mojibake repair and HTML parsing are most of the c
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import os
@@ -19,6 +20,7 @@ import ftfy
 
 from bot.extract.html import extract_html, html_as_text
 from bot.models import Rejection, SeedFile
+from bot.sources.files import read_limited
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ def html_to_text(html: str) -> str:
     return html_as_text(extract_html(html))
 
 
+def display_name(rel_path: str) -> str:
+    """A path as text that is always valid UTF-8 (undecodable bytes of a file name become U+FFFD)."""
+    return rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def article_id(rel_path: str) -> str:
     """The article id: the relative path without its extension, "/" kept ("2023/peru/a.txt" -> "2023/peru/a")."""
     return posixpath.splitext(rel_path.replace("\\", "/"))[0]
@@ -44,6 +51,8 @@ def decode_bytes(data: bytes) -> tuple[str, tuple[str, ...]]:
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith(_UTF16_BOMS) and _decodes_as_utf16(data):
+        return data.decode("utf-16"), ("decoded as UTF-16",)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -59,6 +68,17 @@ def decode_bytes(data: bytes) -> tuple[str, tuple[str, ...]]:
     return repaired, tuple(notes)
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _decodes_as_utf16(data: bytes) -> bool:
+    try:
+        data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _size(count: int) -> str:
     if count >= 1_000_000:
         return f"{count / 1_000_000:.1f} MB"
@@ -68,6 +88,8 @@ def _size(count: int) -> str:
 
 
 def _is_binary(data: bytes) -> bool:
+    if data.startswith(_UTF16_BOMS):
+        return not _decodes_as_utf16(data)
     if b"\x00" in data:
         return True
     sample = data[:65536]
@@ -75,21 +97,17 @@ def _is_binary(data: bytes) -> bool:
     return controls > CONTROL_RATIO * len(sample)
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes | str:
+def _read_bytes(path: Path, max_bytes: int, root: Path) -> bytes | str:
     """The file's bytes, or a one-sentence reason why it cannot be used."""
-    if path.is_symlink() and not path.exists():
-        return "broken symbolic link (its target does not exist)"
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return f"file is {_size(size)}, over the {_size(max_bytes)} limit (MAX_SEED_BYTES)"
-        data = path.read_bytes()
-    except PermissionError:
-        return "permission denied (the file is not readable)"
-    except OSError as error:
-        return f"cannot read the file ({error.strerror or error})"
+    data = read_limited(path, root, max_bytes)
+    if isinstance(data, str):
+        return data
     if len(data) > max_bytes:
-        return f"file is {_size(len(data))}, over the {_size(max_bytes)} limit (MAX_SEED_BYTES)"
+        try:
+            size = _size(os.stat(path).st_size)
+        except OSError:
+            size = f"over {_size(max_bytes)}"
+        return f"file is {size}, over the {_size(max_bytes)} limit (MAX_SEED_BYTES)"
     if not data:
         return "file is empty"
     if _is_binary(data):
@@ -98,12 +116,16 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | str:
 
 
 def read_seed(path: Path, rel_path: str, max_bytes: int = MAX_SEED_BYTES,
-              known_hash: str | None = None) -> SeedFile | Rejection:
+              known_hash: str | None = None, *, root: Path | None = None) -> SeedFile | Rejection:
     """One seed file as a SeedFile, or a Rejection with the reason.
 
-    When its content hash is `known_hash`, the file is not decoded: the SeedFile's text is "".
+    Only a regular file inside `root` (the seeds folder; default: the file's own folder) is
+    read (see bot.sources.files). When its content hash is `known_hash`, the file is not
+    decoded: the SeedFile's text is "".
     """
-    data = _read_bytes(path, max_bytes)
+    if rel_path != display_name(rel_path):
+        return Rejection(display_name(rel_path), "file name is not valid UTF-8; rename the file")
+    data = _read_bytes(path, max_bytes, path.parent if root is None else root)
     if isinstance(data, str):
         return Rejection(rel_path, data)
     content_hash = hashlib.sha256(data).hexdigest()
@@ -146,10 +168,11 @@ def read_seeds(seeds_dir: Path, max_bytes: int = MAX_SEED_BYTES, known_hashes: M
     known_hashes = known_hashes or {}
     for rel_path, path in _seed_paths(Path(seeds_dir)):
         if not rel_path.lower().endswith(SEED_EXTENSIONS):     # named in the report, never skipped silently
-            rejections.append(Rejection(rel_path, f"unsupported type {Path(rel_path).suffix or '(no extension)'}"
-                                                  ": save the article as .txt, .md or .html"))
+            suffix = display_name(Path(rel_path).suffix) or "(no extension)"
+            rejections.append(Rejection(display_name(rel_path), f"unsupported type {suffix}"
+                                                                ": save the article as .txt, .md or .html"))
             continue
-        result = read_seed(path, rel_path, max_bytes, known_hashes.get(rel_path))
+        result = read_seed(path, rel_path, max_bytes, known_hashes.get(rel_path), root=Path(seeds_dir))
         if isinstance(result, Rejection):
             logger.info("rejected seed %s: %s", rel_path, result.reason)
             rejections.append(result)
