@@ -6,6 +6,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.digest import compose as digest
 from bot.digest import render
+from bot.digest.page import render_page
 from bot.telegram import keyboards
 from bot.telegram.handlers.subscribe import subscribe_chat
 from bot.telegram.menu import help_text, theme_list
@@ -48,7 +49,7 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def rendered(page) -> tuple[list[str], int | None]:
     """A digest page as Telegram HTML parts, and where its More button continues."""
-    return render.render_html(page), page.next_offset
+    return render_page(page), page.next_offset
 
 
 async def send_theme(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str,
@@ -102,7 +103,7 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "tg_try_themes", language, themes=" ".join(f"/{t.command}" for t in catalog.themes))
         await reply(update, context, hint)
         return
-    parts = pages_of(context).get(catalog, ("search-html", words, language), lambda: render.render_html(found))
+    parts = pages_of(context).get(catalog, ("search-html", words, language), lambda: render_page(found))
     await reply_parts(update, context, parts)
 
 
