@@ -11,7 +11,7 @@ SUBCOMMANDS = subcommand_parsers(PARSER)
 
 def test_the_cli_has_every_subcommand_of_the_design():
     assert set(SUBCOMMANDS) == {"ingest", "check", "articles", "show", "preview", "export", "run", "chat",
-                                "sources", "fetch", "backup", "restore", "migrate"}
+                                "sources", "fetch", "backup", "restore", "migrate", "healthcheck"}
 
 
 @pytest.mark.parametrize("name", sorted(SUBCOMMANDS))

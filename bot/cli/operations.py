@@ -4,6 +4,9 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from bot.cli.common import CliError
@@ -20,6 +23,10 @@ BACKUP_EPILOG = """\
 examples:
   digestbot backup backups/digest-$(date +%F).tar.gz     (while the bot runs)
   DATA_DIR=/srv/new-data digestbot restore backups/digest-2026-11-25.tar.gz"""
+HEALTH_EPILOG = """\
+examples:
+  digestbot healthcheck
+  digestbot healthcheck --url http://127.0.0.1:9090/readyz"""
 MIGRATE_EPILOG = """\
 examples:
   DATABASE_URL=postgresql://digest:secret@db/digest digestbot migrate --from data"""
@@ -48,6 +55,13 @@ def add_parsers(subparsers, parents: list[argparse.ArgumentParser]) -> None:
     migrate.add_argument("--from", dest="source", type=Path, metavar="DIR", required=True,
                          help="the TinyDB data directory to copy")
     migrate.set_defaults(func=run_migrate_command)
+    health = subparsers.add_parser(
+        "healthcheck", help="ask the running bot's /readyz (the container's HEALTHCHECK)", parents=parents,
+        formatter_class=raw, epilog=HEALTH_EPILOG,
+        description="GET /readyz of the bot on this machine (WEBHOOK_PORT in webhook mode, else METRICS_PORT); "
+                    "exit 0 when it is ready, 1 otherwise.")
+    health.add_argument("--url", help="the URL to ask instead (default http://127.0.0.1:PORT/readyz)")
+    health.set_defaults(func=run_healthcheck_command)
 
 
 def run_backup_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -108,3 +122,20 @@ def copy_store(tiny: TinyStore, target: PgStore, meta_file: Path) -> dict[str, i
     for key, value in meta.items():
         target.set_meta(key, value)
     return {"articles": len(articles), "subscribers": len(subscribers), "pushes": len(pushes), "meta": len(meta)}
+
+
+def run_healthcheck_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when the local bot answers /readyz with 200."""
+    port = settings.webhook_port if settings.webhook_url else settings.metrics_port
+    url = args.url or (f"http://127.0.0.1:{port}/readyz" if port else "")
+    if not url:
+        raise CliError("no HTTP endpoint: set METRICS_PORT (polling mode) or WEBHOOK_URL, or pass --url")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            print(response.read().decode("utf-8", "replace").strip())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode("utf-8", "replace").strip(), file=sys.stderr)
+    except (urllib.error.URLError, OSError) as error:
+        print(f"not ready: {url}: {getattr(error, 'reason', error)}", file=sys.stderr)
+    return 1
