@@ -31,6 +31,8 @@ from bot.keypoints.points import extract_key_points
 from bot.nlp import split_sentences
 from bot.models import Article, CleanText, IngestReport, KeyPoint, Rejection, SeedFile, Theme
 from bot.sources.feeds import url_key
+from bot.library.rejections import remember, remembered, skip_remembered
+from bot.library.workers import die_with_owner
 from bot.sources.seeds import article_id, read_seed, read_seeds
 from bot.store.api import Store
 from bot.themes.match import match_themes
@@ -113,11 +115,15 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     unchanged: list[SeedFile] = []
     for seed in seeds:
         (changed if _needs_work(seed, stored.get(article_id(seed.path))) else unchanged).append(seed)
+    memo = remembered(store)
+    changed, known_bad = skip_remembered(changed, memo)
+    rejected += known_bad
     total = len(seeds)
     if progress:
-        progress(len(unchanged), total)
+        progress(len(unchanged) + len(known_bad), total)
     jobs = plan_jobs(changed, unchanged, stored, lambda seed: _decoded_text(seeds_dir, seed, max_bytes))
-    results = run_jobs(jobs, themes, workers, lambda done: progress and progress(len(unchanged) + done, total))
+    results = run_jobs(jobs, themes, workers,
+                       lambda done: progress and progress(len(unchanged) + len(known_bad) + done, total))
     fingerprint = themes_fingerprint(themes)
     rematch = store.get_meta(THEMES_META_KEY) != fingerprint
     plan = _Plan(now, themes, stored)
@@ -126,6 +132,7 @@ def run_ingest(store: Store, seeds_dir: Path, themes: Sequence[Theme], *, max_by
     plan.retire_missing({article_id(s.path) for s in seeds} | {article_id(r.path) for r in rejected})
     plan.retire_fetched_copies([a for a in everything if a.source])
     store.save_articles(plan.saves)
+    remember(store, memo, changed, {path: r.problem for path, r in results.items()}, {s.path for s in seeds})
     if rematch:
         store.set_meta(THEMES_META_KEY, fingerprint)
     report = plan.report(rejected, time.perf_counter() - started)
@@ -207,7 +214,8 @@ def _run_in_pool(jobs: Sequence[Any], themes: Sequence[Theme], workers: int, res
     size = max(1, min(16, len(jobs) // (workers * 4)))
     batches = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
     logger.info("ingest: %d files in %d batches on %d worker processes", len(jobs), len(batches), workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                             initializer=die_with_owner, initargs=(os.getpid(),)) as pool:
         futures: list[Future] = [pool.submit(task, batch, themes) for batch in batches]
         try:
             for future in as_completed(futures):
