@@ -41,3 +41,15 @@ async def test_latest_page_is_one_message_with_the_first_point_open_and_the_rest
         assert harness.errors == []
     finally:
         await stop_harness(harness)
+
+
+async def test_stories_have_short_ids_and_old_ids_still_work(telegram_bot):
+    from bot.digest.ids import short_story_id
+
+    [page] = await telegram_bot.send("/latest")
+    shown = re.findall(r"<code>/story (\S+)</code>", page.text)
+    assert shown and all(len(story_id) == 8 for story_id in shown)
+    [by_short] = await telegram_bot.send(f"/story {shown[0]}")
+    story = next(s for s in telegram_bot.services.library.catalog.stories if short_story_id(s.id) == shown[0])
+    [by_long] = await telegram_bot.send(f"/story {story.id}")
+    assert by_short.text == by_long.text and story.title.split()[0] in by_short.text

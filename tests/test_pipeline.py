@@ -14,6 +14,7 @@ from bot.digest.render import render_html, render_text
 from bot.sources.seeds import article_id
 from bot.store.tinydb.store import TinyStore
 from bot.library.theme_files import load_themes
+from bot.digest.ids import short_story_id
 from tests.conftest import REPO_ROOT
 from tests.telegram_html import parse_telegram_html
 
@@ -55,4 +56,4 @@ def test_every_file_becomes_an_article_or_a_named_rejection_and_no_article_is_lo
             parse_telegram_html(part)
         for story in catalog.stories:
             assert f"/story {story.id}" in text
-            assert any(story.id in part for part in parts)
+            assert any(short_story_id(story.id) in part for part in parts)

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.models import Digest, DigestSection, StoryPoint
 from bot.digest.render import render_context_card, render_html, render_story_card, render_text
+from bot.digest.ids import short_story_id
 from tests.factories import make_article, make_story, make_theme
 from tests.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
 
@@ -77,7 +78,7 @@ def test_every_part_is_valid_telegram_html_within_limits_and_holds_every_story(d
         assert html.escape(norm(story.title), quote=False) in joined
         for point in story.points:
             assert html.escape(norm(point.text), quote=False) in joined
-        positions.append(joined.index(f"/story {story.id}</code>"))
+        positions.append(joined.index(f"/story {short_story_id(story.id)}</code>"))
     assert positions == sorted(positions), "stories keep the digest's order"
 
 
@@ -162,7 +163,7 @@ def test_many_stories_split_on_story_boundaries():
     assert len(parts) > 3
     for story in many:
         holding = [p for p in parts if f"<b>{story.title}</b>" in p]
-        assert len(holding) == 1 and f"/story {story.id}</code>" in holding[0]
+        assert len(holding) == 1 and f"/story {short_story_id(story.id)}</code>" in holding[0]
 
 
 def test_entities_stay_under_100_even_for_many_outlets_and_points():

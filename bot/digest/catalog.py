@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from bot.models import Article, Story, Theme
 from bot.stories.group import group_stories
 from bot.stories.story import news_order
+from bot.digest.ids import short_story_id
 from bot.digest.search import SearchIndex
 
 
@@ -45,6 +46,8 @@ class Catalog:
             for article in story.articles:
                 by_id.setdefault(article.id, story)
         for story in stories:
+            by_id.setdefault(short_story_id(story.id), story)   # what readers see under each story
+        for story in stories:
             by_id[story.id] = story       # a story id wins over an article id that equals it
         return cls(
             themes=tuple(themes),
@@ -66,8 +69,8 @@ class Catalog:
         return self._by_theme.get(command.lstrip("/").lower(), ())
 
     def story(self, id: str) -> Story | None:
-        """A story by its id, or the story an article id belongs to."""
-        return self._by_id.get(id)
+        """A story by its short id (what readers see), its id, or an id of one of its articles."""
+        return self._by_id.get(id) or self._by_id.get(id.lower())
 
     def search(self, query: str, limit: int = 10) -> list[Story]:
         """The best `limit` stories for plain words (never a pattern); see bot.digest.search."""

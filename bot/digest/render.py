@@ -16,6 +16,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from bot.digest.i18n import format_date, t
+from bot.digest.ids import short_story_id
 from bot.models import Digest, Story, StoryPoint, Theme
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ def point_block(point: StoryPoint, language: str) -> Piece | None:
 
 
 def story_footer(story: Story) -> Piece:
-    return tag("code", text("/story " + clip(clean(story.id), CLIP["id"])))
+    return tag("code", text("/story " + short_story_id(story.id)))
 
 
 def story_blocks(story: Story, language: str) -> list[Piece]:
