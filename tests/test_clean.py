@@ -154,7 +154,8 @@ def test_spanish_page_boilerplate_never_reaches_the_body(cleaned_spanish):
 def test_spanish_pages_keep_their_article_text(cleaned_spanish):
     for name, clean in cleaned_spanish.items():
         assert body_problem(clean) is None, name
-    assert len(cleaned_spanish["12_alianza-pacifico-boluarte-agradece-boric.txt"].body.split("\n\n")) == 8
+    # 8 paragraphs, the last cut mid-sentence by the fixture's 2,000-character limit: that one may go
+    assert len(cleaned_spanish["12_alianza-pacifico-boluarte-agradece-boric.txt"].body.split("\n\n")) >= 7
     assert "La visita de la CIDH se realizó entre el 11 y el 13 de enero pasado." in \
         cleaned_spanish["11_cidh-informe-protestas-peru-boluarte.txt"].body
 

@@ -20,6 +20,8 @@ from bot.extract import patterns as pat
 from bot.extract.bounds import MAX_LINE_CHARS, bound_text
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             header_date, language_counts, outlet_of, parse_header, passage_language)
+from bot.extract.meta import find_date as date_in_text
+from bot.extract.paragraphs import article_lines, stop_words
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
 from bot.nlp import PunktTokenizer, language_code
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 MIN_BODY_WORDS = 8                  # fewer words than this left: the page has no article text
 TITLE_CHARS = 90
 TOP_LINES = 12                      # metadata is looked for in this many lines at the top
+CAPTION_DATE_END = re.compile(r"\b(?:on|el|em)\s+(?:\w+,?\s+)?[^.]{3,25}\d{4}\.$")
 TERMINAL_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -106,10 +109,10 @@ def _link_density(line: _Line) -> float:
 
 
 def _stop_density(text: str) -> float:
+    """Share of the words that are English, Spanish or Portuguese stop words (jusText's lists)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
-    counts = language_counts(text)
-    common = sum(word in {"the", "of", "de", "a", "no"} for word in words)
-    return (sum(counts.values()) + common) / max(len(words), 1)
+    stops = stop_words()
+    return sum(word in stops for word in words) / max(len(words), 1)
 
 
 def _is_heading(text: str) -> bool:
@@ -135,11 +138,14 @@ def _is_furniture(line: _Line, boilerplate: frozenset[str]) -> bool:
     return len(words) >= 10 and not _ends_sentence(text) and _stop_density(text) < 0.12
 
 
-def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
+def _classify(page: _Page, boilerplate: frozenset[str], *, lenient: bool = False, keep_captions: bool = False) -> None:
     """Drop furniture lines, everything after a trailer marker, and event adverts."""
     kept: list[_Line] = []
     content_words = 0
     in_event = False
+    is_article = [True] * len(page.lines) if lenient else article_lines(page.lines)
+    if sum(len(line.text.split()) for line, keep in zip(page.lines, is_article) if keep) < MIN_BODY_WORDS:
+        is_article = [True] * len(page.lines)    # the classifier found no article: never lose a short real page
     for index, line in enumerate(page.lines):
         text = line.text
         if content_words >= 40 and any(p.search(text) for p in pat.TERMINAL_PATTERNS):
@@ -150,7 +156,8 @@ def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
         elif in_event and len(text.split()) >= 15 and _ends_sentence(text) and not line.is_heading:
             in_event = False
         is_top_list = content_words < 40 and pat.BULLET.match(text) and len(text.split()) <= 24
-        if in_event or is_top_list or _is_furniture(line, boilerplate) or _is_caption(text):
+        if (in_event or is_top_list or not is_article[index] or _is_furniture(line, boilerplate)
+                or (_is_caption(text) and not keep_captions)):
             page.removed.append(text)
             continue
         kept.append(line)
@@ -159,8 +166,14 @@ def _classify(page: _Page, boilerplate: frozenset[str]) -> None:
 
 
 def _is_caption(text: str) -> bool:
-    return bool(re.search(r"\([^()]{0,40}\b(?:photo|foto)\s*/[^)]*\)\s*$", text, re.I)
-                or re.match(r"^(?:Getty Images|Foto:|Photo:)", text))
+    """A photo caption: a credit ("(AP Photo/…)", "Foto:", "Getty Images"), who stands where, or one
+    sentence that ends on the day the photo was taken ("… shake hands after the agreement on 14 December 2023.")."""
+    if re.search(r"\([^()]{0,40}\b(?:photo|foto)\s*/[^)]*\)\s*$", text, re.I) or re.match(r"^(?:Getty Images|Foto:|Photo:)", text):
+        return True
+    if any(pattern.search(text) for pattern in pat.CAPTION_PATTERNS):
+        return True
+    return bool(CAPTION_DATE_END.search(text)) and len(re.findall(r"[.!?](?:\s|$)", text)) == 1 \
+        and bool(date_in_text(text[-40:])[0])
 
 
 def _drop_metadata_lines(page: _Page, title: str) -> None:
@@ -239,19 +252,18 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
     if first is not None and (match := DATE_STAMP.match(raw_lines[first])):
         stamp = match.group(1)
         raw_lines[first] = raw_lines[first][match.end():]
-    page = _Page(_read_lines(raw_lines))
-    texts = [line.text for line in page.lines]
+    lines = _read_lines(raw_lines)
+    texts = [line.text for line in lines]
     header_published, date_note = header_date(fields["date"], today) if "date" in fields else ("", "")
     published = header_published or stamp or find_date(texts)
     author = fields.get("author") or next((a for a in map(author_of_line, texts[:TOP_LINES]) if a), "")
     url = fields.get("url") or find_url(texts)
-    title = fields.get("title") or choose_title(texts, [line.is_heading for line in page.lines])
-    _classify(page, frozenset(normalize_line(line) for line in boilerplate))
-    _drop_metadata_lines(page, title)
-    language = _header_language(fields) or detect_language(" ".join(l.text for l in page.lines))
-    _cut_tweets(page, language)
-    _set_aside_foreign(page, language)
-    paragraphs = [p for p in (_tidy(line.text, page.removed) for line in page.lines) if p]
+    title = fields.get("title") or choose_title(texts, [line.is_heading for line in lines])
+    repeated = frozenset(normalize_line(line) for line in boilerplate)
+    extracted = bool(fields.get("extracted"))      # an HTML page whose furniture trafilatura removed
+    page, language, paragraphs = _clean_body(lines, repeated, title, fields, lenient=extracted)
+    if len(" ".join(paragraphs).split()) < MIN_BODY_WORDS:   # a caption-like page: keep what it has
+        page, language, paragraphs = _clean_body(lines, repeated, title, fields, lenient=True, keep_captions=True)
     body = "\n\n".join(paragraphs)
     title = title or title_from_url(url) or _first_sentence(body, language)
     logger.debug("cleaned %s: %d paragraphs, %d lines removed", path or "text", len(paragraphs), len(page.removed))
@@ -259,6 +271,18 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
                      outlet=outlet_of(raw), author=author, url=url,
                      foreign_passages=tuple(page.foreign), removed=tuple(r for r in page.removed if r),
                      notes=(date_note,) if date_note else ())
+
+
+def _clean_body(lines: list[_Line], repeated: frozenset[str], title: str, fields: dict[str, str], *,
+                lenient: bool, keep_captions: bool = False) -> tuple[_Page, str, list[str]]:
+    """The page's article paragraphs and language; `lenient` keeps what the paragraph classifier doubts."""
+    page = _Page(list(lines))
+    _classify(page, repeated, lenient=lenient, keep_captions=keep_captions)
+    _drop_metadata_lines(page, title)
+    language = _header_language(fields) or detect_language(" ".join(line.text for line in page.lines))
+    _cut_tweets(page, language)
+    _set_aside_foreign(page, language)
+    return page, language, [p for p in (_tidy(line.text, page.removed) for line in page.lines) if p]
 
 
 def _header_language(fields: dict[str, str]) -> str:

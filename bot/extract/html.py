@@ -15,7 +15,9 @@ The public entry point, used for `.html`/`.htm` seeds and for fetched pages:
 
 The signature and the fields are stable: add fields, never rename them.
 `html_as_text` renders an extraction as header lines (title:, date:, url:, source:,
-author:, language:) and paragraphs, the text form the rest of the pipeline reads.
+author:, language:, extracted:) and paragraphs, the text form the rest of the pipeline reads;
+`extracted: trafilatura` tells bot.extract.clean that the page furniture is already gone
+(its own paragraph classifier, made for text without a DOM, is then not run).
 """
 from __future__ import annotations
 
@@ -136,5 +138,6 @@ def html_as_text(page: HtmlExtraction) -> str:
     """An extraction as header lines and paragraphs (the form bot.extract.clean reads)."""
     header = [f"{key}: {value}" for key, value in (
         ("title", page.title), ("date", page.published), ("url", page.url),
-        ("source", page.site_name), ("author", page.author), ("language", page.language)) if value]
+        ("source", page.site_name), ("author", page.author), ("language", page.language),
+        ("extracted", "trafilatura" if page.body else "")) if value]
     return "\n".join(header) + ("\n\n" if header else "") + page.body

@@ -12,7 +12,7 @@ import justext
 
 from bot.extract.patterns import GENERIC_AUTHORS
 
-HEADER_KEYS = ("title", "date", "url", "source", "language", "author")
+HEADER_KEYS = ("title", "date", "url", "source", "language", "author", "extracted")
 # the same header keys in Spanish and Portuguese (accents optional): título:, fecha:/data:, fuente:/fonte: …
 HEADER_ALIASES = {
     "title": "title", "título": "title", "titulo": "title", "titular": "title",
@@ -21,6 +21,7 @@ HEADER_ALIASES = {
     "source": "source", "fuente": "source", "fonte": "source", "medio": "source", "veículo": "source",
     "language": "language", "idioma": "language", "lengua": "language", "língua": "language", "lingua": "language",
     "author": "author", "autor": "author", "autora": "author",
+    "extracted": "extracted",
 }
 HEADER_LINE = re.compile(r"^\s*(" + "|".join(sorted(HEADER_ALIASES, key=len, reverse=True))
                          + r")\s*:(.*)$", re.IGNORECASE)   # linear: no lazy .*? before \s*$

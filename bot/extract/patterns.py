@@ -46,7 +46,19 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"\.\s*(efe|afp|ap|reuters|getty images)\.?\s*$",
     r"^(diario digital|actualizado)\b", r"\|\s*actualizado\b",
     r"^(newsletter|bolet[ií]n)\b", r"^(publicidad|advertisement|anuncio)\s*$",
+    r"^(you must read|must read|le[ae] tambi[eé]n|leia tamb[eé]m|veja tamb[eé]m|saiba mais)\b",
+    r"\byou are subscribed to\b", r"^(first|last)\s+(modification|modified|update|updated)\b",
+    r"^(updated|actualizado|atualizado|modificado)\s*:",
 ))
+
+# A photo caption: who stands where ("(third from left)"), a "(Foto: …)" credit at the end, or a
+# photographer's credit after the last sentence ("… in Lima, on October 4, 2022. Cris Bouroncle AFP").
+CAPTION_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\((?:[\w ]{0,20}\s)?(?:left|right|centre|center|L|R|C|izquierda|derecha|centro|esquerda|direita)\)",
+               _I),
+    re.compile(r"\((?:foto|photo|imagen|image|fotograf[ií]a)s?\s*:[^)]*\)\.?\s*$", _I),
+    re.compile(r"[.!?]\s+(?:[A-ZÁÉÍÓÚÑ][\w'-]+\s+){1,3}[A-Z]{2,6}(?:/[\w ]+)?\.?$"),
+)
 
 # Furniture only when the line is short (at most SHORT_LINE_WORDS words).
 SHORT_LINE_WORDS = 12
