@@ -20,7 +20,7 @@ from bot.extract import patterns as pat
 from bot.extract.bounds import MAX_LINE_CHARS, bound_text
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             header_date, language_counts, outlet_of, parse_header, passage_language)
-from bot.extract.meta import find_date as date_in_text
+from bot.extract.meta import split_date as date_in_text
 from bot.extract.paragraphs import article_lines, stop_words
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
@@ -63,7 +63,7 @@ def normalize_line(line: str) -> str:
 
 def strip_markdown(line: str) -> str:
     """Markdown link, emphasis, escape and heading syntax removed; link text kept."""
-    text = pat.MD_HEADING.sub("", line)
+    text = pat.MD_HEADING.sub("", pat.MD_TABLE.sub("", line))
     text = pat.MD_ESCAPE.sub(r"\1", pat.MD_ESCAPE.sub(r"\1", text))
     for _ in range(3):
         text = pat.MD_LINK.sub(r"\1", text)
@@ -85,7 +85,10 @@ def _continues(previous: str, following: str) -> bool:
     if any(p.search(following) for p in pat.LINE_PATTERNS + pat.SHORT_LINE_PATTERNS):
         return False
     last_word = previous.split()[-1].lower()
-    return following[0].islower() or last_word in pat.CONTINUATION_WORDS
+    if last_word in pat.CONTINUATION_WORDS:
+        return True
+    is_label = following == following.lower() and len(following.split()) <= 6 and not re.search(r"[.,;:!?]", following)
+    return following[0].islower() and not is_label     # "gustavo petro banned peru": an alt text or tag line
 
 
 def _read_lines(raw_lines: list[str]) -> list[_Line]:

@@ -32,15 +32,21 @@ MONTHS_EN = {m: i for i, m in enumerate(
 MONTHS_ES = {m: i for i, m in enumerate(
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(), 1)}
 MONTHS_ES["setiembre"] = 9
+MONTHS_PT = {m: i for i, m in enumerate(
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1)}
 _EN = "|".join(MONTHS_EN)
-_ES = "|".join(MONTHS_ES)
+_ES = "|".join(MONTHS_ES | MONTHS_PT)
+_EN_CAPS = "|".join(m.capitalize() for m in MONTHS_EN)
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE_FORMS = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
-    (re.compile(rf"\b(\d{{1,2}})\s+({_EN})\s+(\d{{4}})\b", re.I), "dMy"),
-    (re.compile(rf"\b({_EN})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I), "Mdy"),
+    (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_EN}),?\s+(\d{{4}})\b", re.I), "dMy"),
+    (re.compile(rf"\b({_EN})\s+(?:the\s+)?{_ORD}(?:,|\s+of)?\s+(\d{{4}})\b", re.I), "Mdy"),
+    (re.compile(rf"(?<=[a-z])({_EN_CAPS})\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), "Mdy"),   # "WorldNovember 15, 2024"
     (re.compile(rf"\b(\d{{1,2}})\s+de\s+({_ES})\s+(?:de|del)\s+(\d{{4}})\b", re.I), "dMy"),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), "dmy"),
 )
+EARLIEST_YEAR = 1900
 DATE_CUE = re.compile(r"\b(published|posted|updated|publicado|fecha|date)\b", re.I)
 NAME_WORD = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|las|los|van|von|da|dos)$")
 AUTHOR_LINE = re.compile(r"^(?:by|por|author:|autor:|articles by:)\s+(.+)$", re.I)
@@ -85,14 +91,17 @@ def header_date(value: str, today: dt.date | None) -> tuple[str, str]:
 
 
 def _valid(year: int, month: int, day: int) -> str:
+    """The ISO date, or "" for an impossible date, one before 1900 or one after today (not a publication date)."""
     try:
-        return dt.date(year, month, day).isoformat()
+        date = dt.date(year, month, day)
     except ValueError:
         return ""
+    return date.isoformat() if EARLIEST_YEAR <= year and date <= dt.date.today() else ""
 
 
 def _month(name: str) -> int:
-    return MONTHS_EN.get(name.lower()) or MONTHS_ES.get(name.lower(), 0)
+    name = name.lower()
+    return MONTHS_EN.get(name) or MONTHS_ES.get(name) or MONTHS_PT.get(name, 0)
 
 
 def split_date(text: str) -> tuple[str, str]:
@@ -116,6 +125,20 @@ def split_date(text: str) -> tuple[str, str]:
         if iso:
             return iso, (text[:match.start()] + text[match.end():]).strip()
     return "", text
+
+
+LEAD_DATE_CUE = re.compile(r"\b(?:on|el|em|this|este|esta|desde)\s+(?:\w+,?\s+)?$", re.I)
+
+
+def lead_date(sentence: str) -> str:
+    """The date a lead sentence says the news happened on ("… gathered in Lima on August the 8th of 2017 …")."""
+    for pattern, _ in _DATE_FORMS:
+        for match in pattern.finditer(sentence):
+            if LEAD_DATE_CUE.search(sentence[max(0, match.start() - 24):match.start()]):
+                iso, _ = split_date(match.group(0))
+                if iso:
+                    return iso
+    return ""
 
 
 def date_of_line(line: str) -> str:

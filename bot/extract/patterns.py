@@ -54,8 +54,8 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
 # A photo caption: who stands where ("(third from left)"), a "(Foto: …)" credit at the end, or a
 # photographer's credit after the last sentence ("… in Lima, on October 4, 2022. Cris Bouroncle AFP").
 CAPTION_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\((?:[\w ]{0,20}\s)?(?:left|right|centre|center|L|R|C|izquierda|derecha|centro|esquerda|direita)\)",
-               _I),
+    re.compile(r"\((?:(?:first|second|third|fourth|fifth|sixth|\d(?:st|nd|rd|th))\s+from\s+)?(?:left|right|centre|center)"
+               r"\)|\((?:L|R|C|izq\.?|der\.?|a la (?:izquierda|derecha)|à (?:esquerda|direita))\)", _I),
     re.compile(r"\((?:foto|photo|imagen|image|fotograf[ií]a)s?\s*:[^)]*\)\.?\s*$", _I),
     re.compile(r"[.!?]\s+(?:[A-ZÁÉÍÓÚÑ][\w'-]+\s+){1,3}[A-Z]{2,6}(?:/[\w ]+)?\.?$"),
 )
@@ -97,7 +97,8 @@ INLINE_CAPS_SUBHEAD = re.compile(
     r"(?<=[.!?\"”“] )((?:[A-ZÁÉÍÓÚÑ]{1,}\s+){1,6}[A-ZÁÉÍÓÚÑ]{2,})\s+(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
 
 # Markdown syntax (link text kept).
-MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")   # [text](url "title")
+MD_TABLE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$|^\s*\|\s*|\s*\|\s*$")
 MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
