@@ -271,7 +271,7 @@ def test_redirects_to_another_host_are_followed_and_noted(server, store, setting
 
 
 def test_requests_in_flight_per_host_never_exceed_the_limit(server, store, settings):
-    sources = [Source(f"f{n}", serve_feed(server, f"/f{n}.xml", [n * 10 + k for k in range(4)])) for n in range(6)]
+    sources = [Source(f"f{n}", serve_feed(server, f"/f{n}.xml", [n * 10 + k for k in range(3)])) for n in range(4)]
     for route in list(server.routes.values()):
         route.stall = 0.05
     fetch(store, sources, replace(settings, fetch_per_host=2, fetch_in_flight=8))
@@ -295,3 +295,50 @@ def test_a_dry_run_changes_nothing(server, store, settings):
     report = fetch(store, sources, settings, dry_run=True)
     assert len(report.added) == 2 and not store.all_articles()
     assert load_states(store, sources)["feed"].etag == ""
+
+
+def test_a_pass_is_one_article_write_and_what_fails_leaves_nothing(server, store, settings):
+    items = [Item("Good", server.url("/a/1"), published=NOW), Item("Empty", server.url("/a/empty"), published=NOW)]
+    server.route("/a/1", article_page(1))
+    server.route("/a/empty", "<html><body><p>Nothing.</p></body></html>")
+    server.route("/half.xml", rss(items), content_type="application/rss+xml")
+    server.route("/down.xml", "", status=502)
+    before = store.write_counts().get("articles.json", 0)
+    report = fetch(store, [Source("half", server.url("/half.xml")), Source("down", server.url("/down.xml"))],
+                   settings)
+    assert store.write_counts()["articles.json"] == before + 1
+    assert [a.title for a in store.all_articles()] == ["Good"]
+    assert len(report.sources[0].rejected) == 1 and report.sources[1].status == "failed"
+
+
+def test_a_compressed_bomb_is_cut_off_at_the_size_limit(server, store, settings):
+    import gzip
+
+    server.route("/zip.xml", gzip.compress(b"<rss>" + b" " * 5_000_000 + b"</rss>"),
+                 headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml")
+    report = fetch(store, [Source("zip", server.url("/zip.xml"))], settings)
+    assert report.sources[0].status == "failed" and "300,000 byte limit" in report.sources[0].error
+
+
+def test_a_redirect_loop_is_a_clear_error(server, store, settings):
+    server.route("/loop.xml", "", status=302, headers={"Location": "/loop.xml"})
+    report = fetch(store, [Source("loop", server.url("/loop.xml"))], settings)
+    assert report.sources[0].error == "more than 5 redirects"
+
+
+def test_a_page_source_is_one_article_updated_when_the_page_changes(server, store, settings):
+    server.route("/statement", article_page(1, title="Statement on the OAS"))
+    source = Source("statement", server.url("/statement"), kind="page")
+    first = fetch(store, [source], settings)
+    assert len(first.added) == 1 and store.get_article(first.added[0]).title == "Statement on the OAS"
+    assert fetch(store, [source], settings, force=True).sources[0].unchanged == 1
+    server.route("/statement", article_page(2, title="Statement on the OAS, revised"))
+    later = fetch(store, [source], settings, force=True)
+    assert later.updated == first.added and store.get_article(first.added[0]).title.endswith("revised")
+
+
+def test_the_feeds_ttl_sets_the_next_poll(server, store, settings):
+    server.route("/ttl.xml", rss([], ttl=240), content_type="application/rss+xml")
+    sources = [Source("ttl", server.url("/ttl.xml"), interval_minutes=30)]
+    fetch(store, sources, settings)
+    assert load_states(store, sources)["ttl"].next_attempt == NOW + 240 * 60
