@@ -58,20 +58,22 @@ def is_shared(store: Store) -> bool:
 
 
 def open_services(settings: Settings, *, data_dir: Path | None = None, store: Store | None = None,
-                  clock: Callable[[], float] = time.time) -> Services:
+                  clock: Callable[[], float] = time.time, defer_catalog: bool = False) -> Services:
     """Open the store, build the library (themes and the catalog of what is stored) over it.
 
     `data_dir` overrides settings.data_dir (and is what `services.settings.data_dir` then says);
     `store` is an already open store to build on (a read-only snapshot, say).
+    `defer_catalog`: unless the saved catalog is current, start with an empty one and let the
+    first ingest build it (`digestbot run` polls at once; see `Library`).
     Close the result (`services.close()`, or `with open_services(...) as services:`).
     """
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir))
     if store is not None:
-        return Services(settings, store, Library(settings, store), clock)
+        return Services(settings, store, Library(settings, store, defer_build=defer_catalog), clock)
     opened = open_store(settings)
     try:
-        return Services(settings, opened, Library(settings, opened), clock)
+        return Services(settings, opened, Library(settings, opened, defer_build=defer_catalog), clock)
     except BaseException:
         opened.close()
         raise

@@ -132,6 +132,9 @@ class DigestScheduler:
 
     async def run_pass(self, everyone: bool = False) -> PassReport:
         """Enqueue the digests of every due subscriber (every active one when `everyone`)."""
+        if not self.services.library.is_ready:   # an empty catalog would make every digest empty
+            logger.info("due pass waits for the catalog to be built")
+            return PassReport()
         async with self._lock:
             store, now, report = self.services.store, self.services.clock(), PassReport()
             if everyone:

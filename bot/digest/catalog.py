@@ -37,28 +37,33 @@ class Catalog:
     def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
         """Group the live (not retired) articles into stories and index them."""
         live = [article for article in articles if not article.is_retired]
-        stories = tuple(sorted(group_stories(live), key=news_order, reverse=True))
+        return cls.from_stories(group_stories(live), themes, article_count=len(live))
+
+    @classmethod
+    def from_stories(cls, stories: Iterable[Story], themes: Sequence[Theme], article_count: int) -> "Catalog":
+        """Index stories already grouped (a fresh grouping, or the saved one of an unchanged store)."""
+        ordered = tuple(sorted(stories, key=news_order, reverse=True))
         by_theme: dict[str, list[Story]] = defaultdict(list)
         by_id: dict[str, Story] = {}
-        for story in stories:
+        for story in ordered:
             for command in story.themes:
                 by_theme[command].append(story)
             for article in story.articles:
                 by_id.setdefault(article.id, story)
-        for story in stories:
+        for story in ordered:
             by_id.setdefault(short_story_id(story.id), story)   # what readers see under each story
-        for story in stories:
+        for story in ordered:
             by_id[story.id] = story       # a story id wins over an article id that equals it
         return cls(
             themes=tuple(themes),
-            stories=stories,
-            article_count=len(live),
-            watermark=max((story.first_seen for story in stories), default=0.0),
+            stories=ordered,
+            article_count=article_count,
+            watermark=max((story.first_seen for story in ordered), default=0.0),
             _themes_by_command=MappingProxyType({t.command: t for t in themes}),
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
-            _rank=MappingProxyType({s.id: k for k, s in enumerate(stories)}),
-            _search=SearchIndex.build(stories, themes),
+            _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
+            _search=SearchIndex.build(ordered, themes),
         )
 
     def theme(self, command: str) -> Theme | None:

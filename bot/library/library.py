@@ -21,6 +21,7 @@ from bot.models import Article, IngestReport, Theme
 from bot.sources.config import Source, load_sources
 from bot.sources.state import FetchReport
 from bot.store.api import ARTICLES_VERSION_KEY, Store
+from bot.library.saved_catalog import catalog_fingerprint, load_catalog, save_catalog
 from bot.library.theme_files import load_themes, themes_signature
 from bot.themes.match import match_themes
 
@@ -32,7 +33,10 @@ Listener = Callable[[IngestReport, Catalog], object]
 class Library:
     """Themes from digests/, articles from the store, and the Catalog built from both."""
 
-    def __init__(self, settings: Settings, store: Store):
+    def __init__(self, settings: Settings, store: Store, *, defer_build: bool = False):
+        """Load the themes and the catalog: the saved one when nothing changed since it was built,
+        else a new build now, or (`defer_build`, for `digestbot run`) an empty catalog until
+        `ingest_and_rebuild` builds it in the background (`is_ready` says which)."""
         self.settings = settings
         self.store = store
         self._ingest_lock = threading.Lock()     # two ingests never overlap
@@ -44,9 +48,11 @@ class Library:
         self.catalog: Catalog = Catalog.build([], [])
         self._signature: tuple = ()
         self._articles_version: object = None   # the shared store's articles version the catalog was built at
+        self.is_ready = False    # the catalog holds every stored article (due passes wait for it)
         with self._swap_lock:
             self._load_themes()
-            self._rebuild()
+            if not self._load_saved() and not defer_build:
+                self._rebuild()
 
     def add_listener(self, fn: Listener) -> None:
         """Call `fn(report, catalog)` after every ingest (in the ingest's thread)."""
@@ -76,8 +82,9 @@ class Library:
             self.refresh_themes_if_changed()
             report = run_ingest(self.store, self.settings.seeds_dir, self.themes,
                                 max_bytes=self.settings.max_seed_bytes)
-            with self._swap_lock:
-                self._rebuild()
+            if report.added or report.updated or report.retired or not self.is_ready:
+                with self._swap_lock:
+                    self._rebuild()
             self._tell_listeners(report)
             return report
 
@@ -137,8 +144,25 @@ class Library:
         if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(themes):
             articles = rematch_themes(articles, themes)    # in memory; the next ingest stores it
         self.catalog = Catalog.build(articles, themes)
+        self.is_ready = True
         logger.info("catalog: %d articles, %d stories, %d themes",
                     self.catalog.article_count, len(self.catalog.stories), len(themes))
+        save_catalog(self.settings.data_dir, catalog_fingerprint(articles, themes), self.catalog)
+
+    def _load_saved(self) -> bool:
+        """Use the saved catalog when it was built from exactly the stored articles and these themes."""
+        if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(self.themes):
+            return False
+        version = self.store.get_meta(ARTICLES_VERSION_KEY)
+        articles = self.store.all_articles()
+        catalog = load_catalog(self.settings.data_dir, catalog_fingerprint(articles, self.themes),
+                               articles, self.themes)
+        if catalog is None:
+            return False
+        self.catalog, self.is_ready, self._articles_version = catalog, True, version
+        logger.info("catalog: %d articles, %d stories (saved, nothing changed)",
+                    catalog.article_count, len(catalog.stories))
+        return True
 
 
 def rematch_themes(articles: list[Article], themes: list[Theme]) -> list[Article]:

@@ -37,7 +37,7 @@ def run_bot(settings: Settings, role: str = "all") -> int:
             return run_console(settings)
         print(NO_TOKEN, file=sys.stderr)
         return 1
-    services = open_services(settings)
+    services = open_services(settings, defer_catalog=True)
     services.role = role
     try:
         application = build_application(services)   # post_shutdown closes the store
