@@ -132,6 +132,18 @@ def report(results: dict[str, dict], args) -> None:
     print("\n" + json.dumps(results))
 
 
+def catalog_report(trees: dict[str, Path], args, proto: dict) -> None:
+    """CPU seconds of Catalog.build, dated and undated, per size and tree."""
+    print(f"{'articles':>9}{'':>3}" + "".join(f"{label + ' ' + kind:>20}" for label in trees
+                                          for kind in ("dated", "undated")))
+    for size in (int(n) for n in args.catalog.split(",")):
+        row = []
+        for label, code in trees.items():
+            figures = phase(code, "catalog", {**proto, "articles": size, "digests": str(ROOT / "digests")})
+            row += [f"{figures[kind]['cpu_s']}s/{figures[kind]['stories']}st" for kind in ("dated", "undated")]
+        print(f"{size:>9}{'':>3}" + "".join(f"{cell:>20}" for cell in row), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -140,6 +152,7 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="20,000 articles and 100,000 subscribers")
     parser.add_argument("--undated", action="store_true", help="articles without a publication date")
     parser.add_argument("--baseline", default=BASELINE, help=f"git ref to compare with, or 'none' ({BASELINE})")
+    parser.add_argument("--catalog", default="", help="only time catalog builds at these sizes (e.g. 2500,5000)")
     parser.add_argument("--only", choices=("baseline", "today"), help="measure one tree only")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--timeout", type=float, default=600.0)
@@ -155,6 +168,9 @@ def main() -> int:
     trees = {"today": ROOT}
     if args.baseline != "none":
         trees = {"baseline": export_tree(args.baseline, work / "baseline_code"), **trees}
+    if args.catalog:
+        catalog_report(trees, args, proto)
+        return 0
     results = {label: measure(code, label, args, work, proto) for label, code in trees.items()
                if args.only in (None, label)}
     shutil.rmtree(work / "baseline_code", ignore_errors=True)

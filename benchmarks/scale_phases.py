@@ -240,7 +240,26 @@ def commands(args: dict) -> dict:
     return asyncio.run(_commands(args))
 
 
-PHASES = {"proto": proto, "build": build, "commands": commands}
+def catalog(args: dict) -> dict:
+    """Seconds to build the catalog (group and index) of `articles` replicas, dated and undated."""
+    import tempfile
+
+    from bot.digest.catalog import Catalog
+    from bot.library.theme_files import load_themes
+
+    themes = load_themes(Path(args["digests"]))[0]
+    out = {}
+    for undated in (False, True):
+        with tempfile.TemporaryDirectory() as seeds:
+            articles = replicas({**args, "seeds": seeds, "undated": undated})
+        started = time.process_time()
+        built = Catalog.build(articles, themes)
+        out["undated" if undated else "dated"] = {"cpu_s": round(time.process_time() - started, 2),
+                                                  "stories": len(built.stories)}
+    return out
+
+
+PHASES = {"proto": proto, "build": build, "commands": commands, "catalog": catalog}
 
 if __name__ == "__main__":
     print(json.dumps(PHASES[sys.argv[1]](json.loads(sys.argv[2]))))

@@ -17,6 +17,7 @@ import asyncio
 import html
 import hashlib
 import logging
+import math
 from dataclasses import dataclass, field, replace
 
 from bot.delivery.sender import Sender
@@ -25,7 +26,7 @@ from bot.digest.i18n import t
 from bot.models import Digest, Push, Subscriber, push_id
 from bot.digest.render import render_html
 from bot.services import Services
-from bot.schedule.timing import digest_key, next_due_at, plan_due, quiet_until
+from bot.schedule.timing import DuePlan, digest_key, next_due_at, plan_due, quiet_until
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class DigestScheduler:
         self.chunk_size = chunk_size
         self._lock = asyncio.Lock()
         self._rendered: dict[tuple, list[str]] = {}   # one pass: same themes and history, same digest
+        self._plans: dict[tuple, tuple[DuePlan, str]] = {}   # one pass: same schedule, same slot and key
 
     def _digest_parts(self, catalog, subscriber: Subscriber, now: float) -> list[str]:
         """The rendered digest; subscribers with the same themes, language and last digest share it."""
@@ -80,10 +82,10 @@ class DigestScheduler:
     def _plan_one(self, catalog, subscriber: Subscriber, now: float, everyone: bool):
         """(pushes, updated subscriber, outcome) for one subscriber."""
         if subscriber.next_due_at <= now:
-            plan = plan_due(subscriber, now, self.services.settings.grace_hours * 3600.0)
-            if not plan.is_sendable:
+            plan, key = self._plan_slot(subscriber, now)
+            if not plan.is_sendable or plan.slot <= subscriber.last_digest_at:
                 return [], replace(subscriber, next_due_at=plan.next_due), "skipped"
-            key, next_due = digest_key(subscriber, plan.slot), plan.next_due
+            next_due = plan.next_due
         elif everyone:   # /push_now: what is new since their last digest, schedule unchanged
             # the exact watermark: two passes within one second must not share a key (and lose a story)
             key, next_due = f"now-since-{subscriber.last_digest_at:.6f}", subscriber.next_due_at
@@ -92,6 +94,18 @@ class DigestScheduler:
         parts = self._digest_parts(catalog, subscriber, now)
         updated = replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now), next_due_at=next_due)
         return make_pushes(subscriber, key, parts, now), updated, ("digests" if parts else "empty")
+
+    def _plan_slot(self, subscriber: Subscriber, now: float) -> tuple[DuePlan, str]:
+        """plan_due (sendable: within the grace window) and the digest key, once per schedule and pass;
+        the caller compares the slot with the subscriber's own last digest."""
+        schedule = (subscriber.timezone, subscriber.time_of_day, subscriber.frequency, subscriber.weekday,
+                    subscriber.quiet_start, subscriber.quiet_end, now)
+        found = self._plans.get(schedule)
+        if found is None:
+            anyone = replace(subscriber, last_digest_at=-math.inf)
+            plan = plan_due(anyone, now, self.services.settings.grace_hours * 3600.0)
+            found = self._plans[schedule] = (plan, digest_key(anyone, plan.slot))
+        return found
 
     def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
         """In a worker thread: build the chunk's digests, enqueue them, then advance the subscribers."""
@@ -152,6 +166,7 @@ class DigestScheduler:
                 self.sender.wake()
                 await asyncio.sleep(0)
             self._rendered.clear()
+            self._plans.clear()
             if report.due:
                 logger.info("due pass: %d due, %d digests, %d empty, %d skipped, %d pushes, %d failed",
                             report.due, report.digests, report.empty, report.skipped, report.pushes,

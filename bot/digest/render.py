@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -46,13 +45,15 @@ class Piece:
 
 
 def utf16_len(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+_UNDISPLAYABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")   # Cc but \n \t, and Cs
 
 
 def clean(value: str) -> str:
     """One line of displayable text: control characters and lone surrogates dropped, spaces collapsed."""
-    kept = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\n\t")
-    return " ".join(kept.split())
+    return " ".join(_UNDISPLAYABLE.sub("", value).split())
 
 
 def clip(value: str, limit: int) -> str:

@@ -44,6 +44,7 @@ SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 Span = tuple[int | None, int | None]        # first and last known date ordinal of a story
 PairScore = Callable[[int, int], float]    # same-event score of two articles by index
 
+UNDATED_NEIGHBOURS = 32   # an undated article is a candidate with this many members of a key, nearest in arrival
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
 WORD_WEIGHT, ENTITY_WEIGHT, THEME_WEIGHT = 0.5, 0.35, 0.15
 
@@ -207,10 +208,23 @@ def _close_pairs(profiles: Sequence[_Profile], members: list[int]) -> Iterator[t
                 break
             if _date_factor(profiles[i], profiles[j]) > 0.0:
                 yield (min(i, j), max(i, j))
+    if undated:
+        yield from _undated_pairs(profiles, members, undated)
+
+
+def _undated_pairs(profiles: Sequence[_Profile], members: list[int], undated: list[int]) -> set[tuple[int, int]]:
+    """Each undated member with the UNDATED_NEIGHBOURS members nearest to it in arrival (first_seen):
+    linear in the posting, where every member would make the catalog build quadratic in undated articles."""
+    by_arrival = sorted(members, key=lambda k: (profiles[k].article.first_seen, k))
+    position = {k: n for n, k in enumerate(by_arrival)}
+    half = UNDATED_NEIGHBOURS // 2
+    pairs = set()
     for i in undated:
-        for j in members:
-            if j != i and (profiles[j].day is not None or j > i):
-                yield (min(i, j), max(i, j))
+        at = position[i]
+        for j in by_arrival[max(0, at - half):at + half + 1]:
+            if j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
 
 
 def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
