@@ -51,8 +51,11 @@ class Library:
         self.is_ready = False    # the catalog holds every stored article (due passes wait for it)
         with self._swap_lock:
             self._load_themes()
-            if not self._load_saved() and not defer_build:
-                self._rebuild()
+            if not self._load_saved():
+                if defer_build:   # the themes now (menus, theme commands); their stories once built
+                    self.catalog = Catalog.build([], self.themes)
+                else:
+                    self._rebuild()
 
     def add_listener(self, fn: Listener) -> None:
         """Call `fn(report, catalog)` after every ingest (in the ingest's thread)."""
