@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -252,3 +253,25 @@ def test_a_crash_during_a_background_compaction_replays_the_moved_aside_journal_
     assert not list((tmp_path / "crashed").glob("*.journal.*"))   # closing folds every journal into the file
     store.close()
     assert state(TinyStore(tmp_path / "data")) == expected
+
+
+def test_writes_and_reads_go_on_while_a_compaction_writes_its_file(tmp_path):
+    store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=10**6))
+    store.save_subscribers([Subscriber(chat_id=n) for n in range(100)])
+    store.save_subscribers([Subscriber(chat_id=n, language="es") for n in range(50)])
+    storage = store._subscribers_table.storage
+    with storage._file_lock:   # the file write is held up (a slow disk): the snapshot is taken, the write waits
+        compaction = threading.Thread(target=store.compact)
+        compaction.start()
+        while not list((tmp_path / "data").glob("subscribers.journal.*")):
+            compaction.join(0.01)   # until the journal was moved aside (the snapshot is taken)
+        writer = threading.Thread(target=lambda: store.save_subscriber(Subscriber(chat_id=7, language="pt")))
+        writer.start()
+        writer.join(30)
+        assert not writer.is_alive() and store.get_subscriber(7).language == "pt"
+        assert compaction.is_alive()
+    compaction.join()
+    store.close()
+    reopened = TinyStore(tmp_path / "data")
+    assert [reopened.get_subscriber(n).language for n in (7, 8, 60)] == ["pt", "es", "en"]
+    reopened.close()
