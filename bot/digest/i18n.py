@@ -180,6 +180,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "tg_reason_unreachable": {"en": "Telegram said the chat could not be reached — blocked or removed",
                               "es": "Telegram indicó que no se podía llegar al chat: bloqueado o eliminado"},
     "tg_reason_unknown": {"en": "no reason recorded", "es": "sin motivo registrado"},
+    "tg_button_inline": {"en": "Open the bot's chat to use this button.",
+                         "es": "Abre el chat del bot para usar este botón."},
     "tg_button_expired": {"en": "This button has expired — send /start",
                           "es": "Este botón ya no es válido — envía /start"},
     "tg_page_shown": {"en": "That page is already shown above.", "es": "Esa página ya se muestra arriba."},

@@ -22,6 +22,7 @@ from telegram.request import BaseRequest
 from bot.errors import StoreError
 from bot.services import Services
 from bot.telegram.handlers.callbacks import callback_handlers
+from bot.telegram.handlers.guards import GUARD_GROUP, guard_handlers, last_resort_handlers
 from bot.telegram.handlers.fallback import FALLBACK_GROUP, fallback_handlers
 from bot.telegram.handlers.reader import reader_handlers
 from bot.telegram.handlers.admin import admin_handlers
@@ -45,7 +46,7 @@ OFFLINE_TOKEN = "0:offline"
 def application_handlers() -> list[BaseHandler]:
     """Every handler of group 0, in the order PTB tries them."""
     return [*reader_handlers(), *subscription_handlers(), *admin_handlers(), *source_handlers(),
-            *callback_handlers(), *inline_handlers()]
+            *callback_handlers(), *inline_handlers(), *last_resort_handlers()]
 
 
 def build_application(services: Services, *, request: BaseRequest | None = None,
@@ -73,6 +74,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     if flood_budget:
         application.add_handlers(flood_handlers(settings), group=FLOOD_GROUP)
     application.add_handlers(returning_handlers(), group=RETURNING_GROUP)
+    application.add_handlers(guard_handlers(), group=GUARD_GROUP)
     application.add_handlers(application_handlers())
     application.add_handlers(fallback_handlers(), group=FALLBACK_GROUP)
     application.add_error_handler(log_error)

@@ -11,7 +11,10 @@ from bot.telegram.handlers.subscribe import chat_subscriber, save_setting, subsc
 from bot.telegram.replies import language_of, pressed, reply, say, services_of
 
 
-MAX_SHOWN = 20_000   # More presses remembered (message, page): a page already sent is not sent again
+SETTING_MENUS = {"time": "tg_pick_time", "tz": "tg_pick_tz", "freq": "tg_pick_freq", "wd": "tg_pick_weekday",
+                 "lang": "tg_pick_lang", "quiet": "tg_pick_quiet"}
+MAX_SHOWN = 20_000
+_THEME = "[a-z0-9_]{1,32}"   # More presses remembered (message, page): a page already sent is not sent again
 
 
 def _data(update: Update) -> str:
@@ -95,11 +98,14 @@ async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """set:menu:<name> shows the choices for a setting; set:<name>:<value> saves one."""
-    query, data = await pressed(update)
-    _, name, value = data.split(":", 2)
+    _, name, value = _data(update).split(":", 2)
+    if name == "menu" and value not in SETTING_MENUS:   # forged or from an old version
+        await _answer(update, say("tg_button_expired", language_of(update, services_of(context))))
+        return
+    query, _ = await pressed(update)
     language = chat_subscriber(update, context).language
     if name == "menu":
-        await query.edit_message_text(say(f"tg_pick_{value}", language),
+        await query.edit_message_text(say(SETTING_MENUS[value], language),
                                       reply_markup=keyboards.setting_choices(value, language))
         return
     await save_setting(update, context, name, value)
@@ -109,8 +115,9 @@ async def setting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def callback_handlers() -> list[CallbackQueryHandler]:
-    return [CallbackQueryHandler(show_theme, pattern=r"^show:"),
-            CallbackQueryHandler(more, pattern=r"^more:[a-z0-9_]{1,32}:\d{1,6}$"),
-            CallbackQueryHandler(context_card, pattern=r"^ctx:"),
-            CallbackQueryHandler(subscribe_button, pattern=r"^(un)?sub:"),
-            CallbackQueryHandler(setting_button, pattern=r"^set:(menu|time|tz|freq|wd|lang|quiet):.+")]
+    # exact shapes only: anything else (forged, old, control characters) goes to guards.expired_button
+    return [CallbackQueryHandler(show_theme, pattern=rf"^show:{_THEME}$"),
+            CallbackQueryHandler(more, pattern=rf"^more:{_THEME}:[0-9]{{1,6}}$"),
+            CallbackQueryHandler(context_card, pattern=rf"^ctx:{_THEME}$"),
+            CallbackQueryHandler(subscribe_button, pattern=rf"^(un)?sub:{_THEME}$"),
+            CallbackQueryHandler(setting_button, pattern=r"^set:(menu|time|tz|freq|wd|lang|quiet):[\x21-\x7e]{1,40}$")]

@@ -42,7 +42,8 @@ def story_results(catalog, words: str, language: str, start: int = 0) -> list[In
 
 def page_start(offset: str) -> int:
     """The first result of the page asked for ("" is the first page; junk counts as the first)."""
-    return int(offset) if offset.isdigit() and int(offset) < MAX_RESULTS else 0
+    digits = offset.isascii() and offset.isdecimal()   # "²" is a digit to str.isdigit, not to int()
+    return int(offset) if digits and int(offset) < MAX_RESULTS else 0
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
