@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/adversarial.py [--size 1990000] [SHAPE ...]
 
-Each shape of tests/helpers/shapes.py (one huge paragraph, 100,000-space headers,
+Each shape of tests/support/shapes.py (one huge paragraph, 100,000-space headers,
 millions of short lines, unclosed and stray tags, ...) is written as one seed file just
 under MAX_SEED_BYTES and taken through read -> decode -> clean -> key points -> themes in
 a child forked from a warmed-up interpreter; the table shows seconds and the growth of
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.sources.seeds import MAX_SEED_BYTES  # noqa: E402
-from tests.helpers.shapes import SHAPES, run_shapes  # noqa: E402
+from tests.support.shapes import SHAPES, run_shapes  # noqa: E402
 
 
 def main() -> None:

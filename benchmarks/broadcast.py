@@ -30,13 +30,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.config import Settings  # noqa: E402
-from bot.library.library import Library  # noqa: E402
 from bot.models import Subscriber  # noqa: E402
 from bot.delivery.policy import SenderOptions  # noqa: E402
-from bot.services import Services  # noqa: E402
+from bot.services import open_services  # noqa: E402
 from bot.store.tinydb.store import TinyStore  # noqa: E402
 from bot.schedule.timing import next_due_at  # noqa: E402
-from tests.standin import Faults, StandIn, most_in_any_window  # noqa: E402
+from tests.support.standin import Faults, StandIn, most_in_any_window  # noqa: E402
 
 TOKEN = "123456:broadcast-bench"
 
@@ -54,8 +53,8 @@ def enqueue_broadcast(root: Path, subscribers: int, rate: float) -> tuple[float,
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "digests", root / "digests")
     settings = bench_settings(root, rate)
-    store = TinyStore(settings.data_dir)
-    library = Library(settings, store)
+    services = open_services(settings)
+    store, library = services.store, services.library
     library.ingest_and_rebuild()
     now = time.time() + 60
     themes = tuple(theme.command for theme in library.themes)
@@ -63,7 +62,7 @@ def enqueue_broadcast(root: Path, subscribers: int, rate: float) -> tuple[float,
     slot = next_due_at(first, now - 86400)
     store.save_subscribers(replace(first, chat_id=chat, themes=themes[: 1 + chat % 3], next_due_at=slot)
                            for chat in range(1, subscribers + 1))
-    services = Services(settings, store, library, clock=lambda: now)
+    services.clock = lambda: now
     scheduler = DigestScheduler(services, Sender(None, store, settings))
     started = time.perf_counter()
     report = asyncio.run(scheduler.run_pass())

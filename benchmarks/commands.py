@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from telegram import Update  # noqa: E402
 
-from bot import render  # noqa: E402
+from bot.digest import render  # noqa: E402
 from bot.digest import compose as digest
 from bot.config import Settings  # noqa: E402
 from bot.models import Article, KeyPoint, Subscriber  # noqa: E402
-from bot.telegram import updates  # noqa: E402
+from bot.telegram.console import updates  # noqa: E402
 
 WORDS = ("Lima Group Venezuela OAS Peru Castillo Béjar Boluarte CELAC UNASUR Maduro Guaidó "
          "elections sanctions ministers summit declaration withdrawal Bogota Caracas Brasilia "
@@ -55,12 +55,11 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 async def build(args, work: Path):
-    from bot.library.library import Library
-    from bot.services import Services
+    from bot.services import open_services
     from bot.store.tinydb.store import TinyStore
     from bot.telegram.app import build_application
     from bot.library.theme_files import load_themes
-    from tests.recording import RecordingRequest
+    from tests.support.recording import RecordingRequest
 
     shutil.copytree(ROOT / "digests", work / "digests")
     (work / "seeds").mkdir()
@@ -73,12 +72,13 @@ async def build(args, work: Path):
     store.save_subscribers(Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, 2)),
                                       language=rng.choice(("en", "es"))) for n in range(args.subscribers))
     started = time.perf_counter()
-    library = Library(settings, store)     # builds the catalog from the store
+    services = open_services(settings, store=store)     # builds the catalog from the store
+    library = services.library
     print(f"catalog: {library.catalog.article_count} articles, {len(library.catalog.stories)} stories, "
           f"built in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     transport = RecordingRequest()
     transport.api.convert_text = False   # time the bot, not the stand-in's HTML-to-text
-    app = build_application(Services(settings, store, library), request=transport, updater=False)
+    app = build_application(services, request=transport, updater=False)
     await app.initialize()
     return app, library, rng
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 
 import fastfeedparser  # noqa: E402
 
-from tests.feedserver import Item, atom, json_feed, rss  # noqa: E402
+from tests.support.feedserver import Item, atom, json_feed, rss  # noqa: E402
 
 try:
     import feedparser

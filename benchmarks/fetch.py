@@ -33,7 +33,7 @@ from bot.library.fetch import poll_sources, store_fetched  # noqa: E402
 from bot.library.theme_files import load_themes  # noqa: E402
 from bot.sources.config import Source  # noqa: E402
 from bot.store.tinydb.store import TinyStore  # noqa: E402
-from tests.feedserver import FeedServer, Item, article_page, rss  # noqa: E402
+from tests.support.feedserver import FeedServer, Item, article_page, rss  # noqa: E402
 
 HOSTS = ("127.0.0.1", "localhost")
 

@@ -27,8 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.cli.main import main as digestbot  # noqa: E402
-from tests.flood_support import many_users, one_group, one_user, run_scenario  # noqa: E402
-from tests.standin import Faults, StandIn  # noqa: E402
+from tests.support.flood import many_users, one_group, one_user, run_scenario  # noqa: E402
+from tests.support.standin import Faults, StandIn  # noqa: E402
 
 
 def prepared(root: Path) -> tuple[Path, Path, Path]:

@@ -6,7 +6,7 @@ due within hours, and `--days` days of delivered daily digests; then, for each c
 tree (this checkout, and `--baseline`, exported with `git archive`):
 
 - start-up: the real `digestbot run` against the local Bot API stand-in
-  (tests/standin.py), run twice (the second start is "nothing changed since the last
+  (tests/support/standin.py), run twice (the second start is "nothing changed since the last
   run"): seconds to the first getUpdates, and the process's RSS once its start-up
   ingest is done;
 - in-process (the real Application over the recording transport): command latency
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.standin import StandIn  # noqa: E402
+from tests.support.standin import StandIn  # noqa: E402
 
 BASELINE = "4366d19"   # main before issue 13 ("today's code")
 TOKEN = "123456:SCALE-BENCH"

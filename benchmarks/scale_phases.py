@@ -166,7 +166,7 @@ async def _commands(args: dict) -> dict:
     from bot.services import Services
     from bot.store.tinydb.store import TinyStore
     from bot.telegram.app import build_application
-    from tests.recording import RecordingRequest
+    from tests.support.recording import RecordingRequest
 
     settings = Settings(telegram_bot_token="1:BENCH", data_dir=Path(args["data"]), seeds_dir=Path(args["seeds"]),
                         digests_dir=Path(args["digests"]), admin_ids=frozenset({1}))

@@ -10,12 +10,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from tests.support.paths import DIGESTS, SEEDS
 
 # =============================================================================
 # CLI fixtures
 # =============================================================================
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_VARIABLES = ("DATA_DIR", "SEEDS_DIR", "DIGESTS_DIR", "DEFAULT_LANGUAGE", "STORIES_PER_PAGE",
                       "MAX_SEED_BYTES", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "SOURCES_FILE")
 
@@ -49,10 +49,10 @@ class CliResult:
 
 
 def copy_repo_inputs(root: Path) -> CliDirs:
-    """A copy of the repository's seeds/ and digests/ under `root`, and an empty data dir."""
+    """A copy of the fixture seeds and digests (tests/data, never the shipped ones) under `root`, and an empty data dir."""
     dirs = CliDirs(data=root / "data", seeds=root / "seeds", digests=root / "digests")
-    shutil.copytree(REPO_ROOT / "seeds", dirs.seeds)
-    shutil.copytree(REPO_ROOT / "digests", dirs.digests)
+    shutil.copytree(SEEDS, dirs.seeds)
+    shutil.copytree(DIGESTS, dirs.digests)
     return dirs
 
 
@@ -69,13 +69,13 @@ def cli_env(monkeypatch, tmp_path):
 
 @pytest.fixture
 def cli_dirs(tmp_path, cli_env) -> CliDirs:
-    """Fresh copies of the repo's seeds and digests, and an empty store directory."""
+    """Fresh copies of the fixture seeds and digests, and an empty store directory."""
     return copy_repo_inputs(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def ingested_store(tmp_path_factory) -> Path:
-    """A store with the five repo seeds ingested once per session (copy it before writing)."""
+    """A store with the five fixture seeds ingested once per session (copy it before writing)."""
     from bot.cli.main import main
 
     dirs = copy_repo_inputs(tmp_path_factory.mktemp("ingested"))
@@ -87,7 +87,7 @@ def ingested_store(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def ingested_dirs(cli_dirs, ingested_store) -> CliDirs:
-    """cli_dirs whose store already holds the five repo seeds."""
+    """cli_dirs whose store already holds the five fixture seeds."""
     shutil.copytree(ingested_store, cli_dirs.data)
     return cli_dirs
 
@@ -128,7 +128,7 @@ def digestbot(cli_dirs, capsys, restore_logging):
 # Telegram fixtures
 # =============================================================================
 # `telegram_bot`: the real PTB Application over the recording transport, with the
-# five repo seeds ingested. Drive it with `await telegram_bot.send("/start")`,
+# five fixture seeds ingested. Drive it with `await telegram_bot.send("/start")`,
 # `await telegram_bot.press("sub:lima_group")`, `await telegram_bot.inline("lima")`.
 # Teardown asserts that no handler raised and that every message the bot sent
 # parses as Telegram HTML within Telegram's limits.
@@ -191,7 +191,7 @@ def telegram_settings(dirs: CliDirs, **overrides):
 
 
 def assert_valid_telegram_messages(calls) -> None:
-    from tests.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
+    from tests.support.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
 
     for call in calls:
         if call.method in ("sendMessage", "editMessageText"):
@@ -204,7 +204,7 @@ def assert_valid_telegram_messages(calls) -> None:
 async def start_harness(settings, transport=None) -> TelegramHarness:
     from bot.services import open_services
     from bot.telegram.app import build_application
-    from tests.recording import RecordingRequest
+    from tests.support.recording import RecordingRequest
 
     services = open_services(settings)
     transport = transport or RecordingRequest()
@@ -229,7 +229,7 @@ async def stop_harness(harness: TelegramHarness) -> None:
 
 @pytest.fixture
 async def telegram_bot(ingested_dirs):
-    """The real Application over a recording transport; the repo seeds already ingested."""
+    """The real Application over a recording transport; the fixture seeds already ingested."""
     harness = await start_harness(telegram_settings(ingested_dirs))
     yield harness
     await stop_harness(harness)
@@ -244,7 +244,7 @@ async def telegram_bot(ingested_dirs):
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    from tests.postgres import start_server
+    from tests.support.postgres import start_server
 
     server, uri = start_server()
     yield uri
@@ -253,6 +253,6 @@ def postgres_server():
 
 @pytest.fixture
 def postgres_url(postgres_server) -> str:
-    from tests.postgres import reset_database
+    from tests.support.postgres import reset_database
 
     return reset_database(postgres_server)

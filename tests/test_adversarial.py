@@ -1,6 +1,6 @@
 """No file shape makes processing one seed super-linear: adversarial shapes, bounds per MB.
 
-Every shape of tests/helpers/shapes.py (long runs of one character, one huge paragraph, a
+Every shape of tests/support/shapes.py (long runs of one character, one huge paragraph, a
 header line of 100,000 spaces, millions of short lines, unclosed and stray tags, open
 markdown markers, ...) goes through read -> clean -> key points -> themes in a forked
 child, at a small size, beside a plain well-formed article of the same size measured in
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.shapes import SHAPES, process_file, run_shapes
+from tests.support.shapes import SHAPES, process_file, run_shapes
 
 SIZE = 100_000                 # bytes per shape here; benchmarks/adversarial.py runs 2 MB
 TIME_FACTOR, TIME_SLACK = 4.0, 20.0       # s/MB allowed: 4 x the plain article's, + 20

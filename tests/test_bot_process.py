@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.standin import StandIn
+from tests.support.standin import StandIn
+from tests.support.paths import REPO_ROOT
 
 TOKEN = "123456:PROCESS-TEST-TOKEN"
 

@@ -1,11 +1,11 @@
 """The catalog: stories by theme, id and plain words, built once per ingest."""
-import time
 import pytest
 
 from bot.digest.catalog import Catalog
-from tests.factories import make_article, make_theme
-from tests.story_corpus import corpus, themes
-from tests.test_stories import SEED_000, SEED_001, synthetic_articles
+from tests.support.factories import make_article, make_theme
+from tests.support.story_corpus import corpus, themes
+from tests.support.factories import synthetic_articles
+from tests.test_stories import SEED_000, SEED_001
 
 
 @pytest.fixture(scope="module")
@@ -77,13 +77,10 @@ def test_retired_articles_are_hidden():
 
 
 @pytest.mark.slow
-def test_ten_thousand_articles_build_once_and_answer_in_milliseconds():
+def test_ten_thousand_articles_build_once_and_answer_lookups():
+    """Lookup speed at this size is measured in benchmarks/responsiveness.py."""
     articles = synthetic_articles(10_000)
     catalog = Catalog.build(articles, [make_theme("oas")])
-    started = time.perf_counter()
-    for _ in range(100):
-        catalog.search("name12 summit")
-        catalog.stories_for("oas")
-        catalog.story("s00042")
-    assert (time.perf_counter() - started) / 100 < 0.005
+    assert catalog.article_count == 10_000 and catalog.story("s00042") is not None
+    assert catalog.search("name12 summit") and len(catalog.stories_for("oas")) == len(catalog.stories)
     assert all(story.first_seen > 9_000.0 for story in catalog.new_since(["oas"], since=9_000.0))

@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from bot.extract.clean import (MIN_BODY_WORDS, body_problem, clean_text, detect_language, outlet_of,
                        repeated_lines)
+from tests.support.paths import SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 SPANISH = DATA / "spanish_pages"
 

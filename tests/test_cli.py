@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli.ingest import ProgressBar
-from tests.conftest import REPO_ROOT
+from tests.support.paths import DIGESTS, SEEDS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SEED_IDS = sorted(p.stem for p in (REPO_ROOT / "seeds").iterdir() if p.is_file())
-THEMES = sorted(p.stem for p in (REPO_ROOT / "digests").glob("*.toml"))
+SEED_IDS = sorted(p.stem for p in SEEDS.iterdir() if p.is_file())
+THEMES = sorted(p.stem for p in DIGESTS.glob("*.toml"))
 
 
 def one_line(text: str) -> str:

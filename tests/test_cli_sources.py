@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.cli.main import main
-from tests.feedserver import FeedServer, Item, article_page, rss
+from tests.support.feedserver import FeedServer, Item, article_page, rss
 
 NOW = time.time()
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 NAMES = [f.name.upper() for f in fields(Settings)]
 

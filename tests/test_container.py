@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.standin import StandIn
+from tests.support.paths import DIGESTS
+from tests.support.standin import StandIn
 from tests.test_bot_process import TOKEN, _free_port
 
 pytestmark = pytest.mark.slow
@@ -58,7 +59,7 @@ def test_the_wheel_in_a_clean_venv_runs_the_entry_command_and_passes_the_healthc
     with StandIn() as standin:
         env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, METRICS_PORT=str(port),
                    METRICS_LISTEN="127.0.0.1", DATA_DIR=str(work / "data"), SEEDS_DIR=str(work / "seeds"),
-                   DIGESTS_DIR=str(REPO / "digests"), SOURCES_FILE=str(work / "none.toml"))
+                   DIGESTS_DIR=str(DIGESTS), SOURCES_FILE=str(work / "none.toml"))
         (work / "seeds").mkdir()
         bot = subprocess.Popen([*entry, "run"], cwd=work, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bot.delivery.policy import SenderOptions
 from bot.store.tinydb.store import TinyStore
-from tests.standin import StandIn
-from tests.test_delivery_support import fast_settings, make_push, plain_application, sendmessage_windows_ok
+from tests.support.standin import StandIn
+from tests.support.delivery import fast_settings, make_push, plain_application, sendmessage_windows_ok
 
 REPO = Path(__file__).resolve().parent.parent
 CHATS = range(1, 401)

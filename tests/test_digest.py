@@ -8,7 +8,7 @@ from bot.digest.catalog import Catalog
 from bot.digest.compose import latest_digest, search_digest, story_digest, subscriber_digest, theme_digest
 from bot.errors import UnknownItem
 from bot.models import Article
-from tests.factories import make_article, make_subscriber, make_theme
+from tests.support.factories import make_article, make_subscriber, make_theme
 
 # Distinct events (different words, months apart) so that no two are grouped into one story.
 EVENTS = [

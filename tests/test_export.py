@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.cli.main import main
 from bot.extract import article_body, article_body_html
 from bot.extract.html import extract_html
-from tests.conftest import REPO_ROOT
+from tests.support.paths import DIGESTS
 
 STORY_ARTICLES = Path(__file__).parent / "data" / "story_articles"
 FIELDS = {"path", "title", "published", "outlet", "language", "themes", "key_points", "body", "story"}
@@ -31,7 +31,7 @@ PAGE = f"""<!doctype html><html lang="es"><head><title>Perú deja el Grupo de Li
 
 
 def export(tmp_path: Path, capsys, seeds: Path) -> list[dict]:
-    options = ["--data-dir", str(tmp_path / "data"), "--seeds", str(seeds), "--digests", str(REPO_ROOT / "digests")]
+    options = ["--data-dir", str(tmp_path / "data"), "--seeds", str(seeds), "--digests", str(DIGESTS)]
     assert main([*options, "ingest"]) == 0
     capsys.readouterr()
     assert main([*options, "export"]) == 0

@@ -12,7 +12,7 @@ from bot.errors import SourceError
 from bot.sources.config import Source, add_sources, load_sources, parse_sources, remove_source
 from bot.sources.feeds import FeedError, canonical_url, discover_feeds, parse_feed, url_key
 from bot.sources.http import retry_after_seconds
-from tests.feedserver import Item, atom, json_feed, rss
+from tests.support.feedserver import Item, atom, json_feed, rss
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from bot.library.fetch import load_states, run_fetch
 from bot.library.ingest import run_ingest
 from bot.sources.config import Source
 from bot.store.tinydb.store import TinyStore
-from tests.feedserver import FeedServer, Item, article_page, atom, json_feed, real_page, rss
+from tests.support.feedserver import FeedServer, Item, article_page, atom, json_feed, real_page, rss
 
 NOW = time.time()
 HOUR = 3600.0
@@ -125,7 +125,7 @@ def test_a_seed_file_and_a_feed_entry_with_the_same_url_are_one_article(server, 
     feed = serve_feed(server, "/feed.xml", [1, 2])
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    body = "\n\n".join(__import__("tests.feedserver", fromlist=["x"]).article_text(1))
+    body = "\n\n".join(__import__("tests.support.feedserver", fromlist=["x"]).article_text(1))
     (seeds / "story1.txt").write_text(f"title: Story 1\nurl: {server.url('/a/1')}\n\n{body}\n", encoding="utf-8")
     run_ingest(store, seeds, [], workers=1, now=NOW)
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from tests.flood_support import ERROR_TEXT, many_users, one_group, one_user, run_scenario
-from tests.standin import Faults, StandIn
+from tests.support.flood import many_users, one_group, one_user, run_scenario
+from tests.support.standin import Faults, StandIn
 
 pytestmark = pytest.mark.slow
 

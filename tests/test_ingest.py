@@ -12,9 +12,10 @@ from bot.errors import ConfigError
 from bot.library.ingest import Job, run_ingest, summarize_batch
 from bot.store.tinydb.store import TinyStore
 from bot.library.theme_files import load_themes
+from tests.support.paths import DIGESTS, SEEDS
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_IDS = sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 T1, T2, T3 = 1_000_000.0, 2_000_000.0, 3_000_000.0
 
 PARAGRAPHS = [
@@ -29,7 +30,7 @@ PARAGRAPHS = [
 
 @pytest.fixture(scope="module")
 def themes():
-    loaded, problems = load_themes(REPO / "digests")
+    loaded, problems = load_themes(DIGESTS)
     assert not problems
     return loaded
 
@@ -37,7 +38,7 @@ def themes():
 @pytest.fixture
 def seeds(tmp_path) -> Path:
     folder = tmp_path / "seeds"
-    shutil.copytree(REPO / "seeds", folder)
+    shutil.copytree(SEEDS, folder)
     return folder
 
 
@@ -96,7 +97,7 @@ def test_a_deleted_file_is_retired_hidden_and_kept(store, seeds, themes):
     assert report.retired == (SEED_IDS[0],)
     assert SEED_IDS[0] not in {a.id for a in store.all_articles()}
     assert store.get_article(SEED_IDS[0]).is_retired
-    shutil.copy(REPO / "seeds" / f"{SEED_IDS[0]}.txt", seeds)
+    shutil.copy(SEEDS / f"{SEED_IDS[0]}.txt", seeds)
     report = run_ingest(store, seeds, themes, now=T3, workers=1)
     assert report.updated == (SEED_IDS[0],) and not store.get_article(SEED_IDS[0]).is_retired
 
@@ -199,7 +200,7 @@ def test_progress_counts_up_to_every_file(store, seeds, themes):
 
 def test_the_process_pool_gives_the_same_articles_as_the_serial_path(tmp_path, themes):
     seeds = tmp_path / "many"
-    shutil.copytree(REPO / "seeds", seeds)
+    shutil.copytree(SEEDS, seeds)
     for source in sorted((REPO / "tests" / "data" / "story_articles").glob("*.txt")):
         shutil.copy(source, seeds)
     results = []

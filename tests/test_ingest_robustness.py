@@ -16,7 +16,7 @@ import pytest
 from bot.library.ingest import run_ingest
 from bot.library.rejections import UNCHANGED
 from bot.store.tinydb.store import TinyStore
-from tests.helpers.shapes import plain_article
+from tests.support.shapes import plain_article
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "tests" / "data" / "story_articles" / "argentina_leaves_lima_group.txt"

@@ -12,15 +12,16 @@ import pytest
 from bot.config import Settings
 from bot.library.library import Library
 from bot.store.tinydb.store import TinyStore
+from tests.support.paths import DIGESTS, SEEDS
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_COUNT = len(list((REPO / "seeds").glob("*.txt")))
+SEED_COUNT = len(list(SEEDS.glob("*.txt")))
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    shutil.copytree(REPO / "digests", tmp_path / "digests")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(DIGESTS, tmp_path / "digests")
     return Settings(data_dir=tmp_path / "data", seeds_dir=tmp_path / "seeds", digests_dir=tmp_path / "digests")
 
 

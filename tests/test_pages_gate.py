@@ -1,7 +1,7 @@
 """Quality gate on real labelled pages: the news first in the key points, stories that are one event.
 
 Ingests tests/data/eval/pages/files (39 real pages, a copy of shared/eval/pages) with the
-real CLI and reads them back with `digestbot export`; the figures (tests/pages_eval.py) must
+real CLI and reads them back with `digestbot export`; the figures (tests/support/pages_eval.py) must
 not fall below tests/quality_baseline.json["pages"] minus a small slack (one page for the
 main-news counts, 0.03 for story precision and recall). Re-record after an intended change
 and say why in the commit.
@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from tests.conftest import REPO_ROOT, SETTINGS_VARIABLES
-from tests.pages_eval import PAGES, main_news, story_pairs
+from tests.conftest import SETTINGS_VARIABLES
+from tests.support.pages_eval import PAGES, main_news, story_pairs
+from tests.support.paths import DIGESTS
 
 BASELINE = json.loads((Path(__file__).parent / "quality_baseline.json").read_text(encoding="utf-8"))["pages"]
 
@@ -31,7 +32,7 @@ def exported(tmp_path_factory) -> list[dict]:
         for name in SETTINGS_VARIABLES:
             patch.delenv(name, raising=False)
         options = ["--data-dir", str(work / "data"), "--seeds", str(PAGES / "files"),
-                   "--digests", str(REPO_ROOT / "digests")]
+                   "--digests", str(DIGESTS)]
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             assert main([*options, "ingest"]) == 0

@@ -15,11 +15,11 @@ from bot.sources.seeds import article_id
 from bot.store.tinydb.store import TinyStore
 from bot.library.theme_files import load_themes
 from bot.digest.ids import short_story_id
-from tests.conftest import REPO_ROOT
-from tests.telegram_html import parse_telegram_html
+from tests.support.telegram_html import parse_telegram_html
+from tests.support.paths import DIGESTS, SEEDS
 
-THEMES, _ = load_themes(REPO_ROOT / "digests")
-SEED_LINES = [line for path in sorted((REPO_ROOT / "seeds").glob("*.txt"))
+THEMES, _ = load_themes(DIGESTS)
+SEED_LINES = [line for path in sorted(SEEDS.glob("*.txt"))
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 page_text = st.one_of(

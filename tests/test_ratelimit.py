@@ -5,8 +5,8 @@ from hypothesis import given, settings, strategies as st
 
 from bot.schedule.queues import ChatQueues
 from bot.schedule.ratelimit import Limits, SendLimiter, SlidingWindow
-from tests.standin import most_in_any_window
-from tests.test_delivery_support import make_push
+from tests.support.standin import most_in_any_window
+from tests.support.delivery import make_push
 
 
 def drive(limiter: SendLimiter, chats: list[int], until: float = 30.0) -> list[tuple[float, int]]:

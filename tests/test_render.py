@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from bot.models import Digest, DigestSection, StoryPoint
 from bot.digest.render import render_context_card, render_html, render_story_card, render_text
 from bot.digest.ids import short_story_id
-from tests.factories import make_article, make_story, make_theme
-from tests.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
+from tests.support.factories import make_article, make_story, make_theme
+from tests.support.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
 
 
 HOSTILE = [
@@ -260,7 +260,7 @@ def test_a_story_without_an_outlet_name_prints_no_outlet_and_never_an_internal_i
 
 import pytest  # noqa: E402
 
-from tests.telegram_html import TelegramHTMLError  # noqa: E402
+from tests.support.telegram_html import TelegramHTMLError  # noqa: E402
 
 
 @pytest.mark.parametrize("bad", [

@@ -17,7 +17,7 @@ import pytest
 
 from bot.delivery.policy import SenderOptions
 from bot.store.postgres.store import PgStore
-from tests.standin import StandIn
+from tests.support.standin import StandIn
 from tests.test_bot_process import bot_env
 from tests.test_store_contract import push
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from bot.extract.clean import clean_text
 from bot.models import Rejection
 from bot.sources.seeds import _is_binary, article_id, decode_bytes, read_seeds
+from tests.support.paths import SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ("Peru's foreign minister announced on Tuesday that the country would withdraw from the Lima Group. "
            "He said that Peru would work for the integration of Latin America without ideological distinctions.\n")
 
@@ -30,11 +30,11 @@ def reasons(rejections: list[Rejection]) -> dict[str, str]:
 
 
 def test_the_five_real_seeds_are_read_without_rejections():
-    seeds, rejections = read_seeds(ROOT / "seeds")
+    seeds, rejections = read_seeds(SEEDS)
     assert rejections == []
-    assert [s.path for s in seeds] == sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
+    assert [s.path for s in seeds] == sorted(p.name for p in SEEDS.glob("*.txt"))
     first = seeds[0]
-    assert first.content_hash == hashlib.sha256((ROOT / "seeds" / first.path).read_bytes()).hexdigest()
+    assert first.content_hash == hashlib.sha256((SEEDS / first.path).read_bytes()).hexdigest()
     assert first.notes == () and "Hector Bejar" in first.text
 
 

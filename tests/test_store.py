@@ -4,14 +4,13 @@ What every backend must do is in test_store_contract.py."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 
 import pytest
 
 from bot.errors import StoreError
 from bot.models import Subscriber
-from bot.store.tinydb.store import TinyStore
+from bot.store.tinydb.store import DueIndex, TinyStore
 from bot.store.api import SCHEMA_VERSION
 from bot.store.tinydb.files import table_json, write_atomically
 from tests.test_store_contract import article, push
@@ -81,14 +80,10 @@ def test_every_batch_method_writes_each_file_it_touches_once(store):
 # -- subscribers and the due index -------------------------------------------------------------
 
 
-def test_due_subscribers_at_100k_subscribers_answers_in_well_under_a_millisecond(store):
-    from bot.store.tinydb.store import DueIndex
+def test_due_subscribers_at_100k_subscribers_are_the_earliest_due(store):
+    """How fast: benchmarks/responsiveness.py."""
     index = DueIndex(Subscriber(chat_id=i, next_due_at=float(i)) for i in range(100_000))
-    started = time.perf_counter()
-    for _ in range(100):
-        due = index.due(5000.0, 100)
-    assert len(due) == 100
-    assert (time.perf_counter() - started) / 100 < 0.001
+    assert index.due(5000.0, 100) == list(range(100))
 
 
 # -- the outbox ----------------------------------------------------------------------
@@ -149,17 +144,16 @@ def test_delivery_records_of_an_older_store_are_folded_into_last_digests_and_day
     assert sorted(doc["count"] for doc in tables["days"].values()) == [2] * 6
 
 
-def test_a_batch_update_of_50_at_10000_pending_pushes_is_well_under_100_ms(store):
+def test_batch_updates_of_50_at_10000_pending_pushes_apply_each_outcome(store):
+    """How fast: benchmarks/responsiveness.py."""
     text = "<b>Lima Group</b> — noticias " * 100
     store.enqueue_pushes([push(i, text=f"{text}{i % 40}", created_at=float(i)) for i in range(10_000)])
-    timings = []
     for _ in range(3):
         batch = store.pending_pushes(1e9, 50)
-        started = time.perf_counter()
         store.update_pushes([replace(p, status="sent") if p.chat_id % 2 else replace(p, attempts=1, not_before=2e9)
                              for p in batch])
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.1, timings
+    counts = store.push_counts()
+    assert counts["sent"] == 75 and counts["pending"] == 10_000 - 75
 
 
 # -- meta and threads ------------------------------------------------------------------

@@ -61,7 +61,7 @@ class Backend:
         self._fresh += 1
         if self.name == "tinydb":
             return Backend("tinydb", self.where.parent / f"{self.where.name}-{self._fresh}")
-        from tests.postgres import reset_database
+        from tests.support.postgres import reset_database
         return Backend("postgres", reset_database(self.where))
 
     def open(self, **options):

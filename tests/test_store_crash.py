@@ -1,6 +1,6 @@
 """kill -9 at random moments: the store stays readable and keeps every acknowledged write.
 
-A writer process (tests/helpers/store_writer.py) writes in a loop and reports
+A writer process (tests/support/store_writer.py) writes in a loop and reports
 "ACK <n>" after each write returns. Writers are forked from the test process, which
 has already imported the store, so each of the many trials starts in milliseconds.
 Each round starts one writer per lane, kills each with SIGKILL 5-80 ms after it
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bot.store.tinydb.store import TinyStore
-from tests.helpers.store_writer import main_to_pipe, push
+from tests.support.store_writer import main_to_pipe, push
 
 ROUNDS = 12
 COMPACT_AFTER = (None, 6, 2)   # per lane: the default policy, or compact past this many journal records

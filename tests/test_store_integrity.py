@@ -21,7 +21,7 @@ from bot.models import Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.tinydb.files import table_json
 from bot.store.tinydb.store import TinyStore
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 TRIALS = 200
 

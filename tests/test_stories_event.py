@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from bot.stories.group import group_stories, same_event
 from bot.stories.story import headline, is_headline, news_date, news_order
-from tests.factories import make_article, make_story
+from tests.support.factories import make_article, make_story
 
 BODY = ("The OAS Permanent Council met in Washington on Wednesday to discuss the crisis in Peru after "
         "Congress removed President Pedro Castillo. Ambassadors of Mexico, Colombia and Bolivia asked for "

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 
 import pytest
+from tests.support.paths import DIGESTS
 
-from tests.conftest import REPO_ROOT
 
-THEMES = sorted(p.stem for p in (REPO_ROOT / "digests").glob("*.toml"))
+THEMES = sorted(p.stem for p in DIGESTS.glob("*.toml"))
 
 
 async def test_start_welcomes_and_offers_a_button_per_theme(telegram_bot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ADMIN_ID, assert_valid_telegram_messages
-from tests.telegram_html import parse_telegram_html
+from tests.support.telegram_html import parse_telegram_html
 
 LONG_WORD = "Lima" + "x" * 5000
 HOSTILE = [

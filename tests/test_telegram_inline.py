@@ -1,7 +1,7 @@
 """Inline mode: `@bot lima` offers shareable story cards."""
 from __future__ import annotations
 
-from tests.telegram_html import parse_telegram_html
+from tests.support.telegram_html import parse_telegram_html
 
 
 async def test_inline_query_offers_matching_stories_as_shareable_cards(telegram_bot):
@@ -33,7 +33,7 @@ async def test_inline_query_without_matches_answers_an_empty_list(telegram_bot):
 
 async def test_inline_results_come_a_page_at_a_time_up_to_fifty_stories(telegram_bot):
     from bot.digest.catalog import Catalog
-    from tests.factories import make_article
+    from tests.support.factories import make_article
 
     articles = [make_article(f"lima-{n:02d}", title=f"Lima Group meeting number {n}",
                              key_points=(f"Envoy{n} of Country{n} met in Lima over Accord{n}.",),

@@ -11,7 +11,7 @@ import pytest
 
 from bot.models import Subscriber
 from tests.conftest import ADMIN_ID, CliDirs, start_harness, stop_harness, telegram_settings
-from tests.feedserver import FeedServer, Item, article_page, rss
+from tests.support.feedserver import FeedServer, Item, article_page, rss
 
 FIXTURE_THEMES = Path(__file__).resolve().parent / "data" / "fetch" / "digests"
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from bot.telegram.app import start_bot, stop_bot
 from tests.conftest import start_harness, telegram_settings
@@ -32,7 +31,7 @@ async def test_start_up_registers_the_command_menu_in_english_and_spanish(cli_di
 
 
 async def test_a_failing_set_my_commands_is_logged_not_fatal(cli_dirs, caplog):
-    from tests.recording import RecordingRequest
+    from tests.support.recording import RecordingRequest
 
     class MenuRejected(RecordingRequest):
         async def do_request(self, url, method, request_data=None, **kwargs):
@@ -56,12 +55,10 @@ async def test_a_command_is_answered_while_the_start_up_ingest_runs(cli_dirs):
     harness = await start_harness(telegram_settings(cli_dirs))
     await start_bot(harness.app)
     ingest = harness.app.bot_data["ingest"]
-    started = time.monotonic()
     sent = await harness.send("/start")
-    answered_in = time.monotonic() - started
     assert sent and not ingest.done(), "the ingest finished before the command: make it slower"
     await asyncio.wait_for(asyncio.shield(ingest), 120)
     assert len(harness.services.store.all_articles()) >= 150
     await stop_bot(harness.app)
     await harness.app.shutdown()
-    assert harness.errors == [] and answered_in < 2.0
+    assert harness.errors == []   # how fast: benchmarks/responsiveness.py

@@ -7,14 +7,15 @@ from bot.extract.clean import clean_text
 from bot.errors import ThemeError
 from bot.library.theme_files import load_themes, themes_signature
 from bot.themes.match import BUILTIN_COMMANDS, match_themes, parse_theme, validate_themes
-from tests.factories import make_theme
-from tests.story_corpus import ROOT, themes
+from tests.support.factories import make_theme
+from tests.support.story_corpus import themes
+from tests.support.paths import DIGESTS, SEEDS
 
 VALID = 'command = "oas"\nterms = ["OAS", "OEA"]\n[title]\nen = "OAS"\nes = "OEA"\n'
 
 
 def _seed(prefix: str) -> tuple[str, str]:
-    path = next((ROOT / "seeds").glob(f"{prefix}_*.txt"))
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
     clean = clean_text(path.read_text(encoding="utf-8"), path=path.name)
     return clean.title, clean.body
 
@@ -26,7 +27,7 @@ def _commands(title: str, body: str) -> set[str]:
 # ------------------------------------------------------------------ the theme files
 
 def test_every_digest_file_loads_without_problems_and_has_english_and_spanish_cards():
-    loaded, problems = load_themes(ROOT / "digests")
+    loaded, problems = load_themes(DIGESTS)
     assert problems == []
     assert {t.command for t in loaded} >= {"lima_group", "castillo", "bejar", "venezuela", "oas",
                                            "integration", "us_relations", "boluarte"}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from bot.cli.redact import MASK, RedactingFormatter, Redactor
-from tests.standin import StandIn
+from tests.support.standin import StandIn
 from tests.test_bot_process import bot_env
 
 REJECTED = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"

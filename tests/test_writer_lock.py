@@ -9,7 +9,7 @@ import pytest
 from bot.errors import StoreError
 from bot.models import Subscriber
 from bot.store.tinydb.store import TinyStore
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 HOLDER = """
 import sys

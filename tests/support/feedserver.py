@@ -20,9 +20,9 @@ import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from tests.support.paths import DATA
 
-PAGES = Path(__file__).resolve().parent / "data" / "fetch" / "pages"
+PAGES = DATA / "fetch" / "pages"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from bot.library.library import Library
 from bot.services import Services
 from bot.store.tinydb.store import TinyStore
 from bot.telegram.app import build_application
-from tests.standin import StandIn, most_in_any_window
+from tests.support.standin import StandIn, most_in_any_window
 
 TOKEN = "123456:FLOOD-TEST-TOKEN"
 TELEGRAM = Settings()           # Telegram's limits as the defaults configure them (25/s, 1/s, 20/min)

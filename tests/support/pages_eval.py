@@ -6,9 +6,9 @@ key points, and same-story pairwise precision / recall over events.tsv.
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
+from tests.support.paths import DATA
 
-PAGES = Path(__file__).parent / "data" / "eval" / "pages"
+PAGES = DATA / "eval" / "pages"
 
 
 def _tsv(name: str) -> list[list[str]]:

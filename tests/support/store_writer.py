@@ -2,7 +2,7 @@
 
 tests/test_store_crash.py runs `main` in a forked child process (so a trial starts
 in milliseconds) and kills it with SIGKILL at random moments. By hand:
-python tests/helpers/store_writer.py DATA_DIR START_N [COMPACT_AFTER]
+python tests/support/store_writer.py DATA_DIR START_N [COMPACT_AFTER]
 Write n is, by n % 4: 0 a subscriber, 1 an article, 2 a push enqueued, 3 push n-1 sent.
 Each write is a journal append; with COMPACT_AFTER, a table file is also rewritten
 (compacted) whenever its journal holds more than that many records, so kills land

@@ -10,6 +10,8 @@ Every keyword not given gets a plain, valid default.
 from __future__ import annotations
 
 import hashlib
+import random
+from datetime import date, timedelta
 from dataclasses import replace
 
 from bot.models import Article, KeyPoint, Story, StoryPoint, Subscriber, Theme
@@ -84,3 +86,33 @@ def make_subscriber(chat_id: int = 1, *, themes: tuple[str, ...] = ("lima_group"
 def story_articles(story: Story) -> list[Article]:
     """The articles of a story, each tagged with the story's themes (to feed Catalog.build)."""
     return [replace(article, themes=tuple((c, 1.0) for c in story.themes)) for article in story.articles]
+
+
+def synthetic_articles(n: int, seed: int = 1) -> list[Article]:
+    """n articles of ~n/2 events (1-3 outlets each) over four years, with made-up names."""
+    rnd = random.Random(seed)
+    names = [f"Name{k}" for k in range(3000)]
+    words = "summit minister sanctions dialogue elections protest congress embassy treaty trade".split()
+    articles: list[Article] = []
+    while len(articles) < n:
+        day = date(2019, 1, 1) + timedelta(days=rnd.randrange(1500))
+        who, topic = rnd.sample(names, 4), rnd.sample(words, 4)
+        for _ in range(rnd.choice([1, 1, 2, 3])):
+            sentences = [f"{who[k % 4]} said the {topic[k % 4]} with {who[(k + 1) % 4]} would {rnd.choice(words)}."
+                         for k in range(12)]
+            aid = f"s{len(articles):05d}"
+            articles.append(Article(
+                id=aid, path=aid, content_hash=aid, title=f"{who[0]} and {who[1]} on {topic[0]}",
+                body="\n\n".join(" ".join(sentences[k:k + 3]) for k in range(0, 12, 3)), language="en",
+                key_points=tuple(KeyPoint(s) for s in sentences[:4]), themes=(("oas", 0.7),),
+                published=(day + timedelta(days=rnd.randrange(3))).isoformat(), outlet=rnd.choice("ABC"),
+                first_seen=float(len(articles))))
+    return articles[:n]
+
+
+def synthetic_body(sentences: int) -> str:
+    """A clean body of `sentences` plain, distinct sentences, three to a paragraph."""
+    topics = ["Lima Group", "OAS", "CELAC", "Mercosur", "UNASUR", "Pacific Alliance", "Andean Community"]
+    lines = [f"The {topics[i % 7]} ministers met in city number {i} and agreed on point {i * 7 % 13} "
+             f"of the agenda on trade, migration and democracy." for i in range(sentences)]
+    return "\n\n".join(" ".join(lines[i:i + 3]) for i in range(0, sentences, 3))

@@ -6,7 +6,7 @@ from a warmed-up parent (imports done, the tokenizer and stemmers loaded by one 
 article), so the figures are the file's own: wall time, and the growth of the child's peak
 resident memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss` after minus before).
 
-    .venv/bin/python -m tests.helpers.shapes SIZE SHAPE [SHAPE ...]   # JSON lines on stdout
+    .venv/bin/python -m tests.support.shapes SIZE SHAPE [SHAPE ...]   # JSON lines on stdout
 """
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
 
 
 def _themes():
-    from tests.factories import make_theme
+    from tests.support.factories import make_theme
 
     return [make_theme("oas", terms=("OAS", "OEA")), make_theme("lima_group", terms=("Lima Group", "Grupo de Lima")),
             make_theme("word", terms=("word", "a", "the", "x"))]
@@ -128,7 +128,7 @@ def main(argv: list[str]) -> None:
 
 def run_shapes(size: int, shapes: list[str], timeout: float) -> list[dict]:
     """Measure `shapes` at `size` in a fresh interpreter (one warm-up, one forked child per shape)."""
-    run = subprocess.run([sys.executable, "-m", "tests.helpers.shapes", str(size), *shapes],
+    run = subprocess.run([sys.executable, "-m", "tests.support.shapes", str(size), *shapes],
                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
     if run.returncode:
         raise RuntimeError(run.stderr[-2000:])

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.delivery.sender import Sender
 from bot.delivery.policy import SenderOptions
 from bot.models import Push
-from tests.standin import StandIn
+from tests.support.standin import StandIn
 
 TOKEN = "123456:delivery-test"
 

@@ -1,8 +1,8 @@
-"""The labelled story corpus: the five seeds plus tests/data/story_articles/*.txt, as real Articles.
+"""The labelled story corpus: the five fixture seeds (tests/data/seeds) plus tests/data/story_articles/*.txt, as real Articles.
 
 Seeds go through the real cleaner and key-point extractor; the extra articles are
 already clean and carry a small header (title, date, outlet, language). Themes
-come from the real digests/*.toml. `python -m tests.story_corpus` prints the
+come from the fixture copy of digests/*.toml (tests/data/digests). `python -m tests.support.story_corpus` prints the
 grouping's precision and recall over tests/data/story_pairs.tsv.
 """
 from __future__ import annotations
@@ -18,16 +18,15 @@ from bot.models import Article
 from bot.stories.group import group_stories
 from bot.library.theme_files import load_themes
 from bot.themes.match import match_themes
+from tests.support.paths import DATA, DIGESTS, SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-EXTRA = Path(__file__).resolve().parent / "data" / "story_articles"
-PAIRS = Path(__file__).resolve().parent / "data" / "story_pairs.tsv"
+EXTRA = DATA / "story_articles"
+PAIRS = DATA / "story_pairs.tsv"
 
 
 @lru_cache(maxsize=1)
 def themes():
-    loaded, problems = load_themes(ROOT / "digests")
+    loaded, problems = load_themes(DIGESTS)
     assert not problems, problems
     return tuple(loaded)
 

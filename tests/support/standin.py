@@ -7,7 +7,7 @@ Faults for the sender: a fraction of sendMessage answered 429 (retry_after) or
 500, chats answered 403 blocked or 400 chat not found, groups that migrated.
 
 In-process: `with StandIn() as api: ... api.url`;
-as a process: `python -m tests.standin --port 8081` (control: POST /_control/<action>).
+as a process: `python -m tests.support.standin --port 8081` (control: POST /_control/<action>).
 """
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Test helpers (no tests here): transports, the Bot API stand-in, factories, fixture paths."""
