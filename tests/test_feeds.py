@@ -108,3 +108,13 @@ def test_add_and_remove_keep_the_files_comments(tmp_path):
 
 def test_the_shipped_sources_file_is_valid():
     assert all(source.url.startswith("https://") for source in load_sources(REPO / "sources.toml"))
+
+
+def test_an_article_stored_before_live_sources_existed_reads_as_a_seed_file():
+    from bot.store.codec import article_from_doc, article_to_doc
+    from tests.factories import make_article
+
+    old_doc = article_to_doc(make_article("2021/peru/a"))
+    del old_doc["source"]
+    assert article_from_doc(old_doc).source == ""
+    assert article_from_doc(article_to_doc(make_article("web_1", source="Wire"))).source == "Wire"
