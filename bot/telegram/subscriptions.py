@@ -28,7 +28,8 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 
 class SettingError(ValueError):
-    """A typed or pressed setting value that cannot be used; `hint` says what would work."""
+    """A typed or pressed setting value that cannot be used: `setting` names it (tg_setting_<name>),
+    `hint` is the i18n key of what would work."""
 
     def __init__(self, setting: str, value: str, hint: str):
         super().__init__(f"{setting}={value!r}: {hint}")
@@ -38,7 +39,7 @@ class SettingError(ValueError):
 def parse_time(value: str) -> str:
     match = _HHMM.match(value.strip())
     if not match:
-        raise SettingError("time", value, "Use HH:MM, e.g. 07:30.")
+        raise SettingError("time", value, "tg_hint_time")
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -46,7 +47,7 @@ def parse_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a name too long for a file
-        raise SettingError("time zone", value, "Use an IANA name such as America/Lima.") from None
+        raise SettingError("tz", value, "tg_hint_tz") from None
     return value
 
 
@@ -59,7 +60,7 @@ def parse_weekday(value: str) -> int:
                 return number
     if folded.isdigit() and int(folded) < 7:
         return int(folded)
-    raise SettingError("weekday", value, "Use monday … sunday.")
+    raise SettingError("wd", value, "tg_hint_wd")
 
 
 def parse_quiet(value: str) -> tuple[str, str]:
@@ -69,7 +70,7 @@ def parse_quiet(value: str) -> tuple[str, str]:
     try:
         return parse_time(start), parse_time(end)
     except SettingError:
-        raise SettingError("quiet hours", value, "Use HH:MM-HH:MM, e.g. 22:00-07:00, or off.") from None
+        raise SettingError("quiet", value, "tg_hint_quiet") from None
 
 
 def apply_setting(subscriber: Subscriber, name: str, value: str) -> Subscriber:
@@ -81,19 +82,19 @@ def apply_setting(subscriber: Subscriber, name: str, value: str) -> Subscriber:
     if name == "freq":
         frequency, _, day = value.strip().lower().partition(" ")
         if frequency not in FREQUENCIES:
-            raise SettingError("frequency", value, "Use daily, weekly or instant.")
+            raise SettingError("freq", value, "tg_hint_freq")
         changed = replace(subscriber, frequency=frequency)
         return replace(changed, weekday=parse_weekday(day)) if day else changed
     if name == "wd":
         return replace(subscriber, weekday=parse_weekday(value))
     if name == "lang":
         if value.strip().lower() not in LANGUAGES:
-            raise SettingError("language", value, "Use en or es.")
+            raise SettingError("lang", value, "tg_hint_lang")
         return replace(subscriber, language=value.strip().lower())
     if name == "quiet":
         start, end = parse_quiet(value)
         return replace(subscriber, quiet_start=start, quiet_end=end)
-    raise SettingError("setting", name, "Use time, tz, freq, lang or quiet.")
+    raise SettingError("setting", name, "tg_hint_setting")
 
 
 def current(services: Services, chat_id: int, *, chat_type: str, language: str,

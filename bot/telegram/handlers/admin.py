@@ -7,7 +7,8 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.digest import compose as digest
-from bot.digest import render
+from bot.digest.i18n import t
+from bot.digest.page import render_page
 from bot.models import IngestReport
 from bot.telegram.jobs import SCHEDULER
 from bot.telegram.menu import set_command_menu
@@ -62,11 +63,11 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     catalog = services.library.catalog
     command = context.args[0].lower().lstrip("/") if context.args else ""
     if catalog.theme(command) is None:
-        await usage(update, context, "/preview <theme>")
+        await usage(update, context, t("tg_usage_preview", language_of(update, services_of(context))))
         return
     page = digest.theme_digest(catalog, command, language_of(update, services), 0,
                                services.settings.stories_per_page)
-    await reply_parts(update, context, render.render_html(page))
+    await reply_parts(update, context, render_page(page))
 
 
 @admin_only

@@ -6,6 +6,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.digest import compose as digest
 from bot.digest import render
+from bot.digest.i18n import t
 from bot.digest.page import render_page
 from bot.telegram import keyboards
 from bot.telegram.handlers.subscribe import subscribe_chat
@@ -76,7 +77,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int
 async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One story in full: /story <id>."""
     if not context.args:
-        await usage(update, context, "/story <id>")
+        await usage(update, context, t("tg_usage_story", language_of(update, services_of(context))))
         return
     services = services_of(context)
     language = language_of(update, services)
@@ -90,7 +91,7 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stories matching plain words, accents and case ignored: /search <words>."""
     if not context.args:
-        await usage(update, context, "/search <words>")
+        await usage(update, context, t("tg_usage_search", language_of(update, services_of(context))))
         return
     services = services_of(context)
     language = language_of(update, services)

@@ -5,6 +5,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.digest.i18n import t
 from bot.models import Subscriber
 from bot.telegram import keyboards
 from bot.telegram import subscriptions as subs
@@ -60,8 +61,8 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     channel = context.args[0] if context.args[0].startswith("@") else None
     command = (context.args[1] if channel and len(context.args) > 1 else context.args[0]).lower().lstrip("/")
     if catalog.theme(command) is None:
-        await usage(update, context, "/subscribe <theme>  — " + ", ".join(
-            t.command for t in catalog.themes) + "  (a channel: /subscribe @channel <theme>)")
+        await usage(update, context, t("tg_usage_subscribe", language, themes=", ".join(
+            theme.command for theme in catalog.themes)))
         return
     if channel:
         await change_channel(update, context, channel, command, subscribe=True)
@@ -168,8 +169,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     name, value = context.args[0].lower(), " ".join(context.args[1:])
     if name not in SETTING_NAMES or not value:
-        await usage(update, context, "/settings time 07:30 | tz America/Lima | freq daily|weekly monday|instant"
-                                     " | lang en|es | quiet 22:00-07:00|off")
+        await usage(update, context, t("tg_usage_settings", language))
         return
     await save_setting(update, context, name, value)
 
@@ -183,7 +183,8 @@ async def save_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, name:
         changed = subs.apply_setting(subscriber, name, value)
     except subs.SettingError as error:
         await reply(update, context, say("tg_bad_value", subscriber.language, value=error.value[:64],
-                                         setting=error.setting, hint=error.hint))
+                                         setting=t(f"tg_setting_{error.setting}", subscriber.language),
+                                         hint=t(error.hint, subscriber.language)))
         return
     saved = await subs.save(services_of(context), changed)
     await reply(update, context, say("tg_saved", saved.language, **subs.describe(saved, saved.language)))
