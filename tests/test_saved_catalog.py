@@ -13,7 +13,7 @@ from bot.library.library import Library
 from bot.library.saved_catalog import CACHE_NAME
 from bot.library.theme_files import load_themes
 from bot.store.tinydb.store import TinyStore
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 THEME = '''command = "oas"
 terms = ["OAS", "OEA"]

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.telegram.console import updates
-from tests.factories import make_subscriber
+from tests.support.factories import make_subscriber
 
 FORGED = ["more:oas:-1", "more:oas:1e3", "more:latest:9999999", "show:\x00\x01", "show:", "ctx:../../etc",
           "sub:", "unsub:", "x", "", ":", "\u202e\u0000", "set:menu:" + "a" * 50, "set:menu:xyz", "set:menu:",
