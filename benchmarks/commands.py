@@ -32,6 +32,8 @@ from bot.telegram.console import updates  # noqa: E402
 WORDS = ("Lima Group Venezuela OAS Peru Castillo Béjar Boluarte CELAC UNASUR Maduro Guaidó "
          "elections sanctions ministers summit declaration withdrawal Bogota Caracas Brasilia "
          "dialogue migrants border trade embassy ambassador resolution vote").split()
+FILLER = ("the talks minister said government region week officials meeting statement border trade "
+          "president congress vote agreement support crisis negotiations delegation foreign policy").split()
 OUTLETS = ("Andina", "El Comercio", "La República", "Reuters", "EFE", "AP", "RPP", "Infobae")
 
 
@@ -43,7 +45,7 @@ def synthetic_articles(count: int, commands: list[str], rng: random.Random) -> l
         themes = tuple((c, 1.0) for c in rng.sample(commands, 2))
         articles.append(Article(
             id=f"{n // 1000:02d}/{n:05d}", path=f"{n}.txt", content_hash=f"{n:064x}", title=title,
-            body=" ".join(p.text for p in points), language=rng.choice(("en", "es")), key_points=points,
+            body=" ".join([p.text for p in points] + rng.choices(FILLER, k=250)), language=rng.choice(("en", "es")), key_points=points,
             themes=themes, published=f"20{rng.randint(18, 23)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             outlet=rng.choice(OUTLETS), url=f"https://news.example/{n}", first_seen=1.6e9 + n))
     return articles
@@ -95,6 +97,8 @@ def cases(library, story_id: str):
         ("/latest", "/latest", lambda: render.render_html(digest.latest_digest(catalog, "en", 0, per_page))),
         ("/story ID", f"/story {story_id}", lambda: render.render_html(digest.story_digest(catalog, story_id, "en"))),
         ("/search lima venezuela", "/search lima venezuela", lambda: render.render_html(digest.search_digest(catalog, "lima venezuela", "en"))),
+        ("/search oea (synonyms)", "/search oea", lambda: render.render_html(digest.search_digest(catalog, "oea", "en"))),
+        ("/search grupo de lima", "/search grupo de lima", lambda: render.render_html(digest.search_digest(catalog, "grupo de lima", "en"))),
         ("/search (no hit)", "/search zzzqqq", lambda: render.render_html(digest.search_digest(catalog, "zzzqqq", "en"))),
         ("/subscribe oas", "/subscribe oas", None),
         ("/mysubs", "/mysubs", None),
