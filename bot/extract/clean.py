@@ -179,15 +179,16 @@ def _is_caption(text: str) -> bool:
         and bool(date_in_text(text[-40:])[0])
 
 
-def _drop_metadata_lines(page: _Page, title: str) -> None:
-    """Drop datelines, bylines, repeats of the title and headings from the body."""
+def _drop_metadata_lines(page: _Page, title: str, *, keep_headings: bool = False) -> None:
+    """Drop datelines, bylines, repeats of the title and (unless `keep_headings`) headings from the body."""
     key = title_key(title)
     kept = []
     for position, line in enumerate(page.lines):
         text = line.text
         is_meta = position < TOP_LINES and (date_of_line(text) and len(text.split()) <= 10
                                             or author_of_line(text))
-        if is_meta or (key and title_key(text) == key) or _is_heading(text) or line.is_heading:
+        is_heading = (_is_heading(text) or line.is_heading) and not keep_headings
+        if is_meta or (key and title_key(text) == key) or is_heading:
             page.removed.append(text)
         else:
             kept.append(line)
@@ -281,7 +282,7 @@ def _clean_body(lines: list[_Line], repeated: frozenset[str], title: str, fields
     """The page's article paragraphs and language; `lenient` keeps what the paragraph classifier doubts."""
     page = _Page(list(lines))
     _classify(page, repeated, lenient=lenient, keep_captions=keep_captions)
-    _drop_metadata_lines(page, title)
+    _drop_metadata_lines(page, title, keep_headings=bool(fields.get("extracted")))
     language = _header_language(fields) or detect_language(" ".join(line.text for line in page.lines))
     _cut_tweets(page, language)
     _set_aside_foreign(page, language)
