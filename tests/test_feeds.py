@@ -112,7 +112,7 @@ def test_the_shipped_sources_file_is_valid():
 
 def test_an_article_stored_before_live_sources_existed_reads_as_a_seed_file():
     from bot.store.codec import article_from_doc, article_to_doc
-    from tests.factories import make_article
+    from tests.support.factories import make_article
 
     old_doc = article_to_doc(make_article("2021/peru/a"))
     del old_doc["source"]
