@@ -34,7 +34,8 @@ import pytest
 
 from bot.cli.main import main
 from bot.extract import article_body, article_body_html
-from tests.conftest import REPO_ROOT, SETTINGS_VARIABLES
+from tests.conftest import SETTINGS_VARIABLES
+from tests.support.paths import DIGESTS, REPO_ROOT
 
 BASELINE = json.loads((Path(__file__).parent / "extraction_baseline.json").read_text(encoding="utf-8"))
 COPY = Path(__file__).parent / "data" / "eval"
@@ -71,7 +72,7 @@ def exported(tmp_path_factory) -> dict[str, dict]:
         for name in SETTINGS_VARIABLES:
             patch.delenv(name, raising=False)
         options = ["--data-dir", str(work / "data"), "--seeds", str(eval_root() / "pages" / "files"),
-                   "--digests", str(REPO_ROOT / "digests")]
+                   "--digests", str(DIGESTS)]
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             assert main([*options, "ingest"]) == 0
