@@ -137,6 +137,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "Subscribers: {active} active, {total} in all\nDeliveries: {deliveries}\nErrors since start: {errors}",
                  "es": "<b>Estadísticas</b>\nArtículos: {articles}\nNoticias: {stories}\nTemas: {themes}\n"
                        "Suscriptores: {active} activos, {total} en total\nEnvíos: {deliveries}\nErrores desde el inicio: {errors}"},
+    "tg_reload_busy": {"en": "A reload is already under way, and another is queued after it; "
+                             "its report will follow.",
+                       "es": "Ya hay una recarga en curso y otra en cola después; su informe llegará."},
     "tg_reloading": {"en": "Reloading seeds and themes…", "es": "Recargando artículos y temas…"},
     "tg_reloaded": {"en": "✓ Reloaded in {seconds}s: {added} added, {updated} updated, {unchanged} unchanged, "
                           "{retired} retired, {rejected} rejected. {themes} themes.",

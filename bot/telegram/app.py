@@ -37,6 +37,7 @@ from bot.telegram.jobs import DUTIES, install_schedules
 from bot.telegram.roles import install_roles, resign
 from bot.telegram.menu import set_command_menu, set_description
 from bot.telegram.pages import PageCache
+from bot.telegram.reloads import reloads_of
 from bot.telegram.replies import language_of, refresh_themes, say
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ async def ingest_in_background(application: Application) -> None:
     """Ingest the seeds off the event loop; commands are answered meanwhile."""
     services: Services = application.bot_data["services"]
     try:
-        report = await asyncio.to_thread(services.library.ingest_and_rebuild)
+        report = await reloads_of(application).run_blocking(services.library.ingest_and_rebuild)
     except Exception:
         logger.exception("start-up ingest failed; serving the stored articles")
         return
@@ -148,6 +149,7 @@ async def stop_bot(application: Application) -> None:
     ingest = application.bot_data.pop("ingest", None)
     if ingest is not None:
         await asyncio.gather(ingest, return_exceptions=True)
+    reloads_of(application).close()
     server = application.bot_data.pop("health.server", None)
     if server is not None:
         server.stop()

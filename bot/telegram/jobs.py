@@ -42,8 +42,8 @@ def leads(application: Application, duty: str) -> bool:
 
 def ensure_sender(application: Application) -> None:
     """Start the sender task unless it runs (again, with an error logged, if it died), if this process sends."""
-    if not leads(application, "sender"):
-        return
+    if not leads(application, "sender") or not application.running:
+        return   # shutting down: the sender ended because it was told to, not unexpectedly
     task = application.bot_data.get(SENDER_TASK)
     if task is not None and not task.done():
         return

@@ -1,8 +1,6 @@
 """Admin commands (settings.admin_ids only): /stats, /reload, /preview <theme>, /push_now."""
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
@@ -12,6 +10,7 @@ from bot.digest.page import render_page
 from bot.models import IngestReport
 from bot.telegram.jobs import SCHEDULER
 from bot.telegram.menu import set_command_menu
+from bot.telegram.reloads import reloads_of
 from bot.telegram.replies import (
     admin_only, language_of, refresh_themes, reply, reply_parts, say, services_of, usage,
 )
@@ -45,14 +44,19 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admin_only
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Re-read seeds and theme files without a restart, and report what changed."""
+    """Re-read seeds and theme files without a restart, and report what changed (reloads coalesce)."""
     services = services_of(context)
     language = language_of(update, services)
-    await reply(update, context, say("tg_reloading", language))
-    report = await asyncio.to_thread(services.library.ingest_and_rebuild)
-    await refresh_themes(services)
-    await reply(update, context, report_text(report, len(services.library.catalog.themes), language))
-    await set_command_menu(context.application)
+    reloads = reloads_of(context.application)
+
+    async def run_reload() -> None:
+        report = await reloads.run_blocking(services.library.ingest_and_rebuild)
+        await refresh_themes(services)
+        await reply(update, context, report_text(report, len(services.library.catalog.themes), language))
+        await set_command_menu(context.application)
+
+    started = reloads.submit(context.application, run_reload)
+    await reply(update, context, say("tg_reloading" if started else "tg_reload_busy", language))
 
 
 @admin_only
