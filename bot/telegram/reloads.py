@@ -33,11 +33,11 @@ class Reloads:
         """`work()` on the ingest thread (one at a time), awaited without holding any other thread."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
-    def submit(self, application: Application, job: Callable[[], Awaitable[None]]) -> bool:
+    def submit(self, job: Callable[[], Awaitable[None]]) -> bool:
         """Start `job` now, or after the running one; False when one is already waiting (coalesced)."""
         if not self._running:
             self._running = True
-            self._task = application.create_task(self._drain(job), name="reload")
+            self._task = asyncio.get_running_loop().create_task(self._drain(job), name="reload")   # kept: not collected
             return True
         if self._waiting is not None:
             return False

@@ -55,7 +55,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, report_text(report, len(services.library.catalog.themes), language))
         await set_command_menu(context.application)
 
-    started = reloads.submit(context.application, run_reload)
+    started = reloads.submit(run_reload)
     await reply(update, context, say("tg_reloading" if started else "tg_reload_busy", language))
 
 
