@@ -48,3 +48,19 @@ def test_replies_are_retried_under_429_and_500_so_every_user_is_answered(ingeste
     standin, result = scenario(ingested_dirs, tmp_path, many_users(30, "/help"), faults=faults, settle=0.5)
     assert result.answered == 30 and result.apologies == 0, result
     assert standin.of("sendMessage", status=429) and standin.of("sendMessage", status=500)
+
+
+def test_a_reply_goes_ahead_of_a_broadcast_in_progress(ingested_dirs, tmp_path):
+    import time
+
+    from bot.models import Push
+
+    pushes = [Push(id=f"{5000 + n}:bench:0", chat_id=5000 + n, text=f"digest {n}", digest_key="bench",
+                   created_at=time.time()) for n in range(150)]
+    standin, result = scenario(ingested_dirs, tmp_path, [(77, 77, "/help")], pushes=pushes, sends_after=2.0,
+                               settle=3.0)
+    assert result.answered == 1 and result.windows_over == 0, result
+    [answer] = standin.messages_to(77)
+    pushes_after = [c for c in standin.of("sendMessage") if c.chat_id >= 5000 and c.at > answer.at]
+    first_push = min(c.at for c in standin.of("sendMessage") if c.chat_id >= 5000)
+    assert answer.at - first_push < 4.0 and len(pushes_after) > 20     # answered mid-broadcast, not after it

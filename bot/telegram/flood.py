@@ -89,18 +89,25 @@ class SharedRateLimiter(BaseRateLimiter[None]):
             await asyncio.sleep(wait)
 
     async def _wait_for_slot(self, chat_id: int) -> None:
-        """Wait until the overall and the chat's windows allow one more message; then count it."""
-        self.limiter.replies_waiting += 1
-        try:
-            while True:
-                now = self._mono()
-                wait = max(self.limiter.overall_delay(now), self.limiter.chat_delay(chat_id, now))
-                if wait <= 0:
-                    self.limiter.record(chat_id, now)
-                    return
-                await asyncio.sleep(wait)
-        finally:
-            self.limiter.replies_waiting -= 1
+        """Wait until the chat's and the overall windows allow one more message; then count it.
+
+        Only a reply waiting for the overall budget holds the push sender back: one waiting out
+        a group's per-minute window must not stall every other chat's digest."""
+        while True:
+            now = self._mono()
+            chat_wait = self.limiter.chat_delay(chat_id, now)
+            if chat_wait > 0:
+                await asyncio.sleep(chat_wait)
+                continue
+            overall_wait = self.limiter.overall_delay(now)
+            if overall_wait <= 0:
+                self.limiter.record(chat_id, now)
+                return
+            self.limiter.replies_waiting += 1
+            try:
+                await asyncio.sleep(overall_wait)
+            finally:
+                self.limiter.replies_waiting -= 1
 
 
 def _chat_id(data: dict[str, Any]) -> int | None:

@@ -66,7 +66,8 @@ def _count_over(times: list[float], window: float, limit: int) -> int:
 
 
 async def run_scenario(standin: StandIn, data_dir: Path, dirs: tuple[Path, Path], sends: list[tuple[int, int, str]],
-                       *, flood_budget: bool = True, settle: float = 3.0, timeout: float = 90.0) -> FloodResult:
+                       *, flood_budget: bool = True, settle: float = 3.0, timeout: float = 90.0,
+                       pushes: list | None = None, sends_after: float = 0.0) -> FloodResult:
     """Start the bot on a copy of `data_dir`, queue `sends` (chat id, user id, text) at once,
     wait until every chat is answered (or `timeout`), then `settle` seconds more; count."""
     seeds, digests = dirs
@@ -74,6 +75,8 @@ async def run_scenario(standin: StandIn, data_dir: Path, dirs: tuple[Path, Path]
                        telegram_api_file_url=standin.base_url.replace("/bot", "/file/bot"),
                        data_dir=data_dir, seeds_dir=seeds, digests_dir=digests)
     store = TinyStore(data_dir)
+    if pushes:
+        store.enqueue_pushes(pushes)        # a broadcast in progress when the commands come
     services = Services(settings, store, Library(settings, store))
     services.library.refresh_themes_if_changed()
     application = build_application(services, flood_budget=flood_budget)
@@ -82,6 +85,7 @@ async def run_scenario(standin: StandIn, data_dir: Path, dirs: tuple[Path, Path]
         await application.start()
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         started = time.monotonic()
+        await asyncio.sleep(sends_after)
         for chat_id, user_id, text in sends:
             standin.send_text(chat_id, text, user_id=user_id)
         while time.monotonic() - started < timeout and _answered(standin, chats) < len(chats):
