@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from bot.extract import patterns as pat
 from bot.extract.bounds import MAX_LINE_CHARS, bound_text
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
-                            header_date, language_counts, outlet_of, parse_header, passage_language)
+                            header_date, outlet_of, parse_header, passage_language)
 from bot.extract.meta import split_date as date_in_text
 from bot.extract.paragraphs import article_lines, stop_words
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
@@ -129,9 +129,7 @@ def _is_furniture(line: _Line, boilerplate: frozenset[str]) -> bool:
     words = text.split()
     if normalize_line(line.original) in boilerplate or text in boilerplate:
         return True
-    if pat.SEPARATOR.match(text) or any(p.search(text) for p in pat.LINE_PATTERNS):
-        return True
-    if len(words) <= pat.SHORT_LINE_WORDS and any(p.search(text) for p in pat.SHORT_LINE_PATTERNS):
+    if pat.SEPARATOR.match(text) or pat.is_furniture_line(text):
         return True
     letters = re.sub(r"[^\w]|\d|_", "", text)
     if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:

@@ -69,6 +69,17 @@ SHORT_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p
     r"^(tweet|whatsapp|telegram|facebook|twitter|linkedin|email|print|imprimir)\s*$",
 ))
 
+
+
+def is_furniture_line(text: str) -> bool:
+    """A whole line that is page furniture by its wording ("Read more: …", "Síguenos en …", "© 2021"):
+    a LINE_PATTERN anywhere, a SHORT_LINE_PATTERN on a short line. The one vocabulary of such lines:
+    bot.extract.clean drops them, bot.themes gives a term on one no weight."""
+    if any(p.search(text) for p in LINE_PATTERNS):
+        return True
+    return len(text.split()) <= SHORT_LINE_WORDS and any(p.search(text) for p in SHORT_LINE_PATTERNS)
+
+
 # Markers after which everything on the page is trailer (comments, author boxes, related links).
 TERMINAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"^you may also like\b", r"^leave a (comment|reply)\b", r"^note to readers\b",

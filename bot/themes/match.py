@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Sequence
 
 from bot.errors import ThemeError
+from bot.extract.patterns import is_furniture_line
 from bot.models import Theme
 from bot.nlp import fast_fold, fold
 
@@ -40,13 +41,6 @@ SPREAD_BONUS, SPREAD_CAP = 0.25, 1.0
 EARLY_CHARS = 2000         # hits in the first 2,000 characters (or first half) are not deep
 MENTION_GAP = 3            # hits closer than this are one mention: "Organization of American States (OAS)"
 
-_BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:read more|see also|related|it may interest you|you may also like|te recomendamos|"
-    r"puedes ver|lee tambi[eé]n|leer m[aá]s|te puede interesar|tambi[eé]n te puede interesar|"
-    r"share|comparte|follow us|s[ií]guenos|subscribe|suscr[ií]bete|copyright|©|disclaimer|"
-    r"articles by|register|para registrarse|this (?:site|website) uses|privacy)\b",
-    re.IGNORECASE,
-)
 _TWEET = re.compile(   # an embedded tweet: the sentence before its pic.twitter.com link, and the link
     r"(?:[^\n.!?]*[.!?]\s*)?[^\n.!?]*pic\.twitter\.com/\S*(?:\s+\w+ \d{1,2}, \d{4})?")
 _URL_LINE = re.compile(r"^\s*\S*(?:https?://|www\.)\S*\s*$")
@@ -295,7 +289,7 @@ def _prepare(title: str, body: str) -> _Text:
     dead = [(m.start() + start, m.end() + start) for m in _tweets(body)]
     offset = start
     for line in body.split("\n"):
-        if _BOILERPLATE_LINE.match(line) or _URL_LINE.match(line):
+        if is_furniture_line(line.strip()) or _URL_LINE.match(line):
             dead.append((offset, offset + len(line)))
         offset += len(line) + 1
     return _Text(raw, _aligned_fold(raw), start, lead_end, start + max(EARLY_CHARS, len(body) // 2),
