@@ -24,17 +24,28 @@ def _rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
     return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
 
 
+MAX_THEME_BUTTONS = 30   # Telegram refuses keyboards of thousands of buttons; the rest are behind /topics' pages
+
+
 def themes_keyboard(themes: Iterable[Theme], language: str, action: str) -> Markup:
-    """One button per theme; pressing sends `<action>:<command>` (show, sub, unsub)."""
+    """A button per theme (the first MAX_THEME_BUTTONS, then one to the paged topic list);
+    pressing sends `<action>:<command>` (show, sub, unsub)."""
+    themes = list(themes)
     buttons = [Button(theme.title_in(language)[:60], callback_data=data(action, theme.command))
-               for theme in themes]
-    return Markup(_rows(buttons, 2))
+               for theme in themes[:MAX_THEME_BUTTONS]]
+    rows = _rows(buttons, 2)
+    if len(themes) > MAX_THEME_BUTTONS:
+        rows.append([Button(t("tg_btn_all_topics", language, count=len(themes)), callback_data=data("topics", 0))])
+    return Markup(rows)
 
 
-def topics_keyboard(themes: Iterable[Theme], language: str) -> Markup:
-    """Per theme: its digest, and an ⓘ button for its context card."""
-    return Markup([[Button(theme.title_in(language)[:60], callback_data=data("show", theme.command)),
-                    Button("ⓘ", callback_data=data("ctx", theme.command))] for theme in themes])
+def topics_keyboard(themes: Iterable[Theme], language: str, next_offset: int | None = None) -> Markup:
+    """Per theme (one page of them): its digest, and an ⓘ button for its context card; then More."""
+    rows = [[Button(theme.title_in(language)[:60], callback_data=data("show", theme.command)),
+             Button("ⓘ", callback_data=data("ctx", theme.command))] for theme in themes]
+    if next_offset is not None:
+        rows.append([Button(t("more", language), callback_data=data("topics", next_offset))])
+    return Markup(rows)
 
 
 def more_keyboard(command: str, offset: int | None, language: str) -> Markup | None:

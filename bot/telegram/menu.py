@@ -38,6 +38,27 @@ def describe_command(command: str, doc: str, language: str) -> str:
     return t(key, language) if key in STRINGS else doc.rstrip(".")
 
 
+HELP_THEMES = 40        # themes listed in /help; the rest are in /topics' pages
+TOPICS_PER_PAGE = 20    # themes per /topics message (2 buttons each)
+TITLE_CHARS = 80
+
+
+PART_CHARS, PART_LINES = 3800, 90   # under 4,096 characters and 100 entities (a /command is one)
+
+
+def split_lines(text: str) -> list[str]:
+    """`text` in messages of whole lines, each under Telegram's limits (lines are short here)."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for line in text.split("\n"):
+        if parts[-1] and (size + len(line) + 1 > PART_CHARS or len(parts[-1]) >= PART_LINES):
+            parts.append([])
+            size = 0
+        parts[-1].append(line[:PART_CHARS])
+        size += len(line) + 1
+    return ["\n".join(part).strip("\n") for part in parts if "".join(part).strip()]
+
+
 def help_text(application: Application, language: str, is_admin: bool) -> str:
     """Every command (admin ones only for admins), every theme, and inline mode."""
     services = application.bot_data["services"]
@@ -49,23 +70,35 @@ def help_text(application: Application, language: str, is_admin: bool) -> str:
     themes = services.library.catalog.themes
     if themes:
         lines += ["", say("tg_help_themes", language)]
-        lines += [f"/{theme.command} — {_escape(theme.title_in(language))}" for theme in themes]
+        lines += [f"/{theme.command} — {_escape(theme.title_in(language)[:TITLE_CHARS])}"
+                  for theme in themes[:HELP_THEMES]]
+        if len(themes) > HELP_THEMES:
+            lines.append(say("tg_help_more_themes", language, count=len(themes) - HELP_THEMES))
     if is_admin and admin_lines:
         lines += ["", say("tg_help_admin", language)] + admin_lines
     lines += ["", say("tg_help_inline", language, bot=application.bot.username)]
     return "\n".join(lines)
 
 
-def theme_list(catalog, language: str) -> str:
-    """/topics: each theme's command, title and story count."""
+def theme_list(catalog, language: str, offset: int = 0) -> tuple[str, list, int | None]:
+    """/topics, one page: (text, the page's themes, where the next page starts or None).
+
+    TOPICS_PER_PAGE themes a page, titles cut at TITLE_CHARS: a page stays far under
+    Telegram's 4,096 characters and 100 entities and its keyboard under 100 buttons,
+    whatever the number of themes.
+    """
     if not catalog.themes:
-        return say("tg_no_themes", language)
+        return say("tg_no_themes", language), [], None
+    page = list(catalog.themes[offset:offset + TOPICS_PER_PAGE])
     lines = [say("tg_topics_header", language)]
-    for theme in catalog.themes:
+    for theme in page:
         count = len(catalog.stories_for(theme.command))
         lines.append(say("tg_topic_line", language, command=theme.command,
-                         title=theme.title_in(language), count=count))
-    return "\n".join(lines)
+                         title=theme.title_in(language)[:TITLE_CHARS], count=count))
+    following = offset + TOPICS_PER_PAGE
+    if following < len(catalog.themes):
+        lines.append(say("tg_topics_page", language, first=offset + 1, last=following, total=len(catalog.themes)))
+    return "\n".join(lines), page, following if following < len(catalog.themes) else None
 
 
 def command_menu(application: Application, language: str) -> list[BotCommand]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.digest import compose as digest
 from bot.digest import render
@@ -10,7 +10,7 @@ from bot.digest.i18n import t
 from bot.digest.page import render_page
 from bot.telegram import keyboards
 from bot.telegram.handlers.subscribe import subscribe_chat
-from bot.telegram.menu import help_text, theme_list
+from bot.telegram.menu import help_text, split_lines, theme_list
 from bot.telegram.replies import (
     language_of, pages_of, refresh_themes, reply, reply_parts, say, services_of, usage,
 )
@@ -35,17 +35,32 @@ async def help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await refresh_themes(services)
     user = update.effective_user
     is_admin = user is not None and user.id in services.settings.admin_ids
-    await reply(update, context, help_text(context.application, language_of(update, services), is_admin))
+    await reply_parts(update, context, split_lines(help_text(context.application, language_of(update, services),
+                                                            is_admin)))
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The themes with their story counts; ⓘ shows a theme's context card."""
     services = services_of(context)
     await refresh_themes(services)
+    await send_topics(update, context, 0)
+
+
+async def send_topics(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int) -> None:
+    """One page of /topics, with a More button when there are more themes."""
+    services = services_of(context)
     language = language_of(update, services)
-    catalog = services.library.catalog
-    await reply(update, context, theme_list(catalog, language),
-                keyboards.topics_keyboard(catalog.themes, language) if catalog.themes else None)
+    text, page, next_offset = theme_list(services.library.catalog, language, offset)
+    await reply(update, context, text, keyboards.topics_keyboard(page, language, next_offset) if page else None)
+
+
+async def topics_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """topics:<offset> — the next page of /topics (or the first, from /start's 'all topics')."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    await send_topics(update, context, int(query.data.split(":", 1)[1]))
 
 
 def rendered(page) -> tuple[list[str], int | None]:
@@ -108,7 +123,8 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_parts(update, context, parts)
 
 
-def reader_handlers() -> list[CommandHandler]:
+def reader_handlers() -> list[BaseHandler]:
     return [CommandHandler("start", start), CommandHandler("help", help),
             CommandHandler("topics", topics), CommandHandler("latest", latest),
-            CommandHandler("story", story), CommandHandler("search", search)]
+            CommandHandler("story", story), CommandHandler("search", search),
+            CallbackQueryHandler(topics_page, pattern=r"^topics:[0-9]{1,6}$")]
