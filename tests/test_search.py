@@ -59,3 +59,20 @@ async def test_every_word_must_match_and_no_hit_says_so(telegram_bot):
     install(telegram_bot)
     [sent] = await telegram_bot.send("/search oas bogota")
     assert "No stories" in sent.text or "no results" in sent.text.lower() or "Nothing" in sent.text
+
+
+def test_the_ranking_is_the_full_ranking_whatever_the_shortcut():
+    """The threshold walk returns exactly what scoring every candidate would."""
+    import random
+
+    from bot.digest.search import RECENCY, SearchIndex
+
+    rng = random.Random(5)
+    words = {w: {p: rng.randint(1, 12) for p in rng.sample(range(3000), rng.randint(50, 2500))}
+             for w in ("alpha", "beta", "gamma")}
+    index = SearchIndex(size=3000, words=words)
+    for query in ("alpha beta", "beta gamma", "alpha beta gamma", "alpha"):
+        tables = [words[w] for w in query.split()]
+        common = set(tables[0]).intersection(*tables[1:])
+        full = sorted(common, key=lambda p: (-(sum(t[p] for t in tables) - RECENCY / 3000 * p), p))[:10]
+        assert index.search(query, 10) == full, query

@@ -19,8 +19,10 @@ intersections (p99 well under 20 ms at 10,000 articles: benchmarks/commands.py).
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Mapping, Sequence
 
 from bot.models import Story, Theme
@@ -67,8 +69,9 @@ class SearchIndex:
 
     size: int = 0
     words: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
-    phrases: Mapping[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)   # phrase -> theme groups
+    phrases: Mapping[tuple[str, ...], Mapping[int, int]] = field(default_factory=dict)  # phrase -> its themes' scores
     groups: Sequence[Mapping[int, int]] = ()                                            # group -> {pos: score}
+    _sorted: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)   # memo by table id
 
     @classmethod
     def build(cls, stories: Sequence[Story], themes: Sequence[Theme]) -> "SearchIndex":
@@ -90,7 +93,12 @@ class SearchIndex:
                 if theme.command in story.themes:
                     scores[position] = scores.get(position, 0) + TAGGED
             groups.append(scores)
-        return cls(len(stories), dict(words), {p: tuple(g) for p, g in phrases.items()}, tuple(groups))
+        merged: dict[tuple[int, ...], Mapping[int, int]] = {}
+        for owners in phrases.values():
+            key = tuple(owners)
+            if key not in merged:
+                merged[key] = _merged([groups[g] for g in key])
+        return cls(len(stories), dict(words), {p: merged[tuple(g)] for p, g in phrases.items()}, tuple(groups))
 
     def search(self, query: str, limit: int) -> list[int]:
         """Positions of the best `limit` stories for `query` (see the module doc)."""
@@ -98,17 +106,51 @@ class SearchIndex:
         if not tables or limit <= 0:
             return []
         tables.sort(key=len)
-        scores: dict[int, float] = {}
-        for position, score in tables[0].items():
-            total = float(score)
-            for table in tables[1:]:
-                more = table.get(position)
-                if more is None:
-                    break
-                total += more
-            else:
-                scores[position] = total + RECENCY * (1 - position / max(self.size, 1))
-        return heapq.nlargest(limit, scores, key=lambda p: (scores[p], -p))
+        recency = RECENCY / max(self.size, 1)
+        if len(tables) == 1:
+            return self._ranked(tables[0])[:limit]
+        return self._threshold(tables, limit, recency)
+
+    def _threshold(self, tables: list[Mapping[int, int]], limit: int, recency: float) -> list[int]:
+        """Several tables: walk their ranked lists together and stop once no unseen story can
+        beat the best `limit` found (Fagin's threshold algorithm); a few hundred steps, not all."""
+        ranked = [self._ranked(table) for table in tables]
+        best: list[tuple[float, int]] = []
+        seen: set[int] = set()
+        for depth in range(max(len(r) for r in ranked)):
+            bound = (len(tables) - 1) * RECENCY
+            for table, order in zip(tables, ranked):
+                if depth >= len(order):
+                    bound = -math.inf
+                    continue
+                position = order[depth]
+                bound += table[position] - recency * position
+                if position in seen:
+                    continue
+                seen.add(position)
+                if all(position in other for other in tables):
+                    total = sum(other[position] for other in tables) - recency * position
+                    item = (total, -position)
+                    if len(best) < limit:
+                        heapq.heappush(best, item)
+                    elif item > best[0]:
+                        heapq.heapreplace(best, item)
+            if bound == -math.inf or (len(best) >= limit and best[0][0] >= bound):
+                break                   # a list ran out (every candidate was seen), or none can do better
+        return [-position for _, position in sorted(best, reverse=True)]
+
+    def _ranked(self, table: Mapping[int, int]) -> list[int]:
+        """A one-table query's positions, best first; sorted once per table and kept (the index
+        never changes, so a popular word or theme costs a slice after its first search)."""
+        key = id(table)
+        ranked = self._sorted.get(key)
+        if ranked is None:
+            recency = RECENCY / max(self.size, 1)
+            ranked = sorted(table, key=lambda p: recency * p - table[p])
+            if len(self._sorted) > 4096:
+                self._sorted.clear()
+            self._sorted[key] = ranked
+        return ranked
 
     def _tables(self, words: list[str]) -> list[Mapping[int, int]]:
         """One score table per query word or theme term (longest term first)."""
@@ -117,9 +159,9 @@ class SearchIndex:
         index = 0
         while index < len(words):
             for length in range(min(MAX_PHRASE, len(words) - index), 0, -1):
-                groups = self.phrases.get(tuple(words[index:index + length]))
-                if groups:
-                    tables.append(_merged([self.groups[g] for g in groups]))
+                table = self.phrases.get(tuple(words[index:index + length]))
+                if table is not None:
+                    tables.append(table)
                     index += length
                     break
             else:
@@ -127,7 +169,10 @@ class SearchIndex:
                 index += 1
         plain = list(dict.fromkeys(plain))
         kept = [w for w in plain if _usable(w)] or ([] if tables else [w for w in plain if len(w) > 1] or plain)
-        return tables + [self.words.get(word, {}) for word in kept]
+        return tables + [self.words.get(word, _EMPTY) for word in kept]
+
+
+_EMPTY: Mapping[int, int] = MappingProxyType({})
 
 
 def _phrase_scores(words: Mapping[str, Mapping[int, int]], phrase: tuple[str, ...]) -> dict[int, int]:
