@@ -118,3 +118,20 @@ def test_a_file_name_that_is_not_utf8_keeps_the_json_report_valid_utf8(seeds, tm
     report = json.loads(run.stdout.decode("utf-8"))   # strict: raises on invalid UTF-8
     [rejected] = report["rejected"]
     assert rejected["path"] == "caf\ufffd.txt" and "not valid UTF-8" in rejected["reason"]
+
+
+def test_check_warns_when_a_theme_term_matches_most_articles(tmp_path, capsys, restore_logging):
+    from bot.cli.main import main
+
+    seeds, digests = tmp_path / "seeds", tmp_path / "digests"
+    seeds.mkdir()
+    for path in (REPO / "tests" / "data" / "story_articles").glob("*.txt"):
+        if not path.name.endswith("_es.txt"):   # the English ones
+            shutil.copy(path, seeds)
+    digests.mkdir()
+    (digests / "common.toml").write_text('command = "common"\nterms = ["the", "Castillo", "Lima Group"]\n\n'
+                                         '[title]\nen = "Common"\n\n[description]\nen = "Too common"\n')
+    main(["--data-dir", str(tmp_path / "data"), "--seeds", str(seeds), "--digests", str(digests), "check", "--json"])
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    common = [w for w in warnings if "too common" in w]
+    assert len(common) == 1 and "term 'the' matches 7 of 8" in common[0] and "/common" in common[0]

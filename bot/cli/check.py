@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cli.common import CliError, print_json
+from bot.cli.common_terms import common_term_warnings
 from bot.config import Settings
 from bot.library.ingest import plan_jobs, summarize_file
 from bot.library.theme_files import load_themes
@@ -16,7 +17,8 @@ HELP = "validate the theme files in digests/ and the seed files"
 DESCRIPTION = """\
 Validate every theme file in digests/ (bad TOML with file and line, invalid or
 duplicate commands, empty match terms) and every seed file (files that would be
-rejected, files that match no theme, files with no publication date found).
+rejected, files that match no theme, files with no publication date found, theme
+terms so common that they match most articles).
 Errors exit 1; warnings (no theme, no date) are printed but do not fail."""
 EPILOG = """\
 examples:
@@ -70,12 +72,14 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
         return
     seed_files, rejections = read_seeds(seeds_dir, max_bytes)
     result.errors.extend(f"{r.path}: would be rejected: {r.reason}" for r in rejections)
+    accepted = []
     for seed, job in zip(seed_files, plan_jobs(seed_files)):
         outcome = summarize_file(job, themes)
         if outcome.problem or outcome.clean is None:
             result.errors.append(f"{seed.path}: would be rejected: {outcome.problem}")
             continue
         result.seeds += 1
+        accepted.append(outcome.clean)
         if themes and not outcome.themes:
             result.warnings.append(f"{seed.path}: matches no theme (it will only appear in /latest and /search)")
         result.warnings.extend(f"{seed.path}: {note}" for note in outcome.clean.notes)
@@ -83,6 +87,7 @@ def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: Ch
             result.warnings.append(f"{seed.path}: no publication date found (it sorts as oldest)")
     if not seed_files and not rejections:
         result.warnings.append(f"{seeds_dir}: no seed files (.txt, .md, .html)")
+    result.warnings.extend(common_term_warnings(themes, accepted))
 
 
 def run_check_command(args: argparse.Namespace, settings: Settings) -> int:
