@@ -57,7 +57,7 @@ class PgStore:
 
     def __init__(self, url: str, *, clock: Callable[[], float] = time.time,
                  delivery_retention: float = DELIVERY_RETENTION, pool_size: int = 8,
-                 application_name: str = "digestbot"):
+                 application_name: str = "digestbot", connect_timeout: float = 15.0):
         self.url = url
         self._clock, self._retention = clock, delivery_retention
         self._closed = False
@@ -65,7 +65,7 @@ class PgStore:
         try:
             self._pool = ConnectionPool(url, min_size=1, max_size=max(pool_size, 1), open=False,
                                         kwargs={"application_name": application_name}, name="digestbot")
-            self._pool.open(wait=True, timeout=15.0)
+            self._pool.open(wait=True, timeout=connect_timeout)
         except (PoolTimeout, psycopg.Error) as exc:
             raise StoreError(f"cannot connect to the database at {safe_url(url)}: {exc}; "
                              "check DATABASE_URL and that PostgreSQL is running") from None
