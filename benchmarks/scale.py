@@ -100,6 +100,7 @@ def measure(code: Path, label: str, args, work: Path, proto: dict) -> dict:
     for run in ("start_first", "start_again"):
         print(f"[{label}] {run} ...", file=sys.stderr)
         result[run] = start_once(code, dirs, args.timeout)
+        shutil.copyfile(base / "bot.log", work / f"{label}-{run}.log")
     print(f"[{label}] commands idle / due pass / compaction / ingest ...", file=sys.stderr)
     result["commands"] = phase(code, "commands", common)
     shutil.rmtree(base)

@@ -109,7 +109,7 @@ def build(args: dict) -> dict:
     due_local = time.strftime("%H:00", time.gmtime(now + 2 * 3600 - 5 * 3600))   # America/Lima = UTC-5
     subscribers = [Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, rng.randint(1, 3))),
                               language=rng.choice(("en", "es")), timezone="America/Lima",
-                              time_of_day=due_local, last_digest_at=now - DAY, created_at=now - 30 * DAY)
+                              time_of_day=due_local, last_digest_at=now - 3 * DAY, created_at=now - 30 * DAY)
                    for n in range(args["subscribers"])]
     store.save_subscribers(replace(s, next_due_at=next_due_at(s, now)) for s in subscribers)
     texts = [f"<b>Digest {k}</b>\n" + "A key point of the day, quoted from an outlet. " * 40 for k in range(20)]
@@ -131,7 +131,7 @@ class Probe:
 
     ACTIONS = ("/latest", "/lima_group", "/search lima venezuela", "/mysubs", "/settings", "/subscribe oas")
 
-    def __init__(self, app, subscribers: int, interval: float = 0.02):
+    def __init__(self, app, subscribers: int, interval: float = 0.05):   # 20/s: under the 30/s reply budget
         from telegram import Update
 
         from bot.telegram.console import updates

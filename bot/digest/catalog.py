@@ -8,7 +8,7 @@ and by recency.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
@@ -32,6 +32,7 @@ class Catalog:
     _by_id: Mapping[str, Story] = field(default_factory=dict, repr=False)
     _rank: Mapping[str, int] = field(default_factory=dict, repr=False)          # story id -> position
     _search: SearchIndex = field(default_factory=SearchIndex, repr=False)
+    is_searchable: bool = True   # False: built without its search index yet (see with_search_index)
 
     @classmethod
     def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
@@ -40,8 +41,12 @@ class Catalog:
         return cls.from_stories(group_stories(live), themes, article_count=len(live))
 
     @classmethod
-    def from_stories(cls, stories: Iterable[Story], themes: Sequence[Theme], article_count: int) -> "Catalog":
-        """Index stories already grouped (a fresh grouping, or the saved one of an unchanged store)."""
+    def from_stories(cls, stories: Iterable[Story], themes: Sequence[Theme], article_count: int,
+                     *, searchable: bool = True) -> "Catalog":
+        """Index stories already grouped (a fresh grouping, or the saved one of an unchanged store).
+
+        `searchable=False` leaves out the search index (it reads every article's text: the
+        slow part of a saved catalog's start-up); `with_search_index` adds it later."""
         ordered = tuple(sorted(stories, key=news_order, reverse=True))
         by_theme: dict[str, list[Story]] = defaultdict(list)
         by_id: dict[str, Story] = {}
@@ -63,8 +68,15 @@ class Catalog:
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
             _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
-            _search=SearchIndex.build(ordered, themes),
+            _search=SearchIndex.build(ordered, themes) if searchable else SearchIndex(),
+            is_searchable=searchable,
         )
+
+    def with_search_index(self) -> "Catalog":
+        """This catalog with its search index built (itself when it has one)."""
+        if self.is_searchable:
+            return self
+        return replace(self, _search=SearchIndex.build(self.stories, self.themes), is_searchable=True)
 
     def theme(self, command: str) -> Theme | None:
         return self._themes_by_command.get(command.lstrip("/").lower())

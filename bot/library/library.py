@@ -51,7 +51,10 @@ class Library:
         self.is_ready = False    # the catalog holds every stored article (due passes wait for it)
         with self._swap_lock:
             self._load_themes()
-            if not self._load_saved():
+            if self._load_saved():
+                if not defer_build:
+                    self.catalog = self.catalog.with_search_index()
+            else:
                 if defer_build:   # the themes now (menus, theme commands); their stories once built
                     self.catalog = Catalog.build([], self.themes)
                 else:
@@ -88,6 +91,11 @@ class Library:
             if report.added or report.updated or report.retired or not self.is_ready:
                 with self._swap_lock:
                     self._rebuild()
+            elif not self.catalog.is_searchable:   # a saved catalog at start-up: its search index now
+                catalog = self.catalog.with_search_index()
+                with self._swap_lock:
+                    if self.catalog.stories is catalog.stories:
+                        self.catalog = catalog
             self._tell_listeners(report)
             return report
 

@@ -20,12 +20,12 @@ from typing import Any, Mapping, Sequence
 
 from bot import stories as stories_package
 from bot.digest.catalog import Catalog
-from bot.models import Article, Story, StoryPoint, Theme
+from bot.models import Article, Story, StoryPoint, StoryVersion, Theme
 
 logger = logging.getLogger(__name__)
 
 CACHE_NAME = "catalog.cache.json"
-FORMAT = 1
+FORMAT = 2
 
 
 def _code_version() -> str:
@@ -51,15 +51,22 @@ def catalog_fingerprint(articles: Sequence[Article], themes: Sequence[Theme]) ->
 def _story_doc(story: Story) -> dict[str, Any]:
     return {"id": story.id, "title": story.title, "published": story.published,
             "articles": [a.id for a in story.articles], "themes": list(story.themes),
-            "points": [[p.text, p.outlet, p.url, p.sources] for p in story.points],
-            "language": story.language, "first_seen": story.first_seen}
+            "points": [_point_doc(p) for p in story.points],
+            "language": story.language, "first_seen": story.first_seen,
+            "versions": [[v.language, v.title, [_point_doc(p) for p in v.points]] for v in story.versions]}
+
+
+def _point_doc(point: StoryPoint) -> list[Any]:
+    return [point.text, point.outlet, point.url, point.sources]
 
 
 def _story(doc: Mapping[str, Any], articles: Mapping[str, Article]) -> Story:
     return Story(id=doc["id"], title=doc["title"], published=doc["published"],
                  articles=tuple(articles[key] for key in doc["articles"]),
                  points=tuple(StoryPoint(*point) for point in doc["points"]), themes=tuple(doc["themes"]),
-                 language=doc["language"], first_seen=doc["first_seen"])
+                 language=doc["language"], first_seen=doc["first_seen"],
+                 versions=tuple(StoryVersion(language, title, tuple(StoryPoint(*p) for p in points))
+                                for language, title, points in doc["versions"]))
 
 
 def save_catalog(data_dir: Path, fingerprint: str, catalog: Catalog) -> None:
@@ -77,7 +84,9 @@ def save_catalog(data_dir: Path, fingerprint: str, catalog: Catalog) -> None:
 
 def load_catalog(data_dir: Path, fingerprint: str, articles: Sequence[Article],
                  themes: Sequence[Theme]) -> Catalog | None:
-    """The saved catalog when it was built from exactly these articles and themes; None otherwise."""
+    """The saved catalog when it was built from exactly these articles and themes; None otherwise.
+
+    It comes without its search index (`Catalog.with_search_index` builds it)."""
     path = data_dir / CACHE_NAME
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
@@ -91,4 +100,5 @@ def load_catalog(data_dir: Path, fingerprint: str, articles: Sequence[Article],
     except (OSError, ValueError, KeyError, TypeError) as exc:
         logger.warning("cannot read the saved catalog %s (%s); building it again", path, exc)
         return None
-    return Catalog.from_stories(stories, themes, article_count=sum(1 for a in articles if not a.is_retired))
+    return Catalog.from_stories(stories, themes, article_count=sum(1 for a in articles if not a.is_retired),
+                                searchable=False)
