@@ -128,7 +128,7 @@ def load_sources(path: Path) -> list[Source]:
     """The sources in `path`; none when the file does not exist."""
     path = Path(path)
     if not path.is_file():
-        logger.info("no sources file at %s: no live sources", path)
+        logger.debug("no sources file at %s: no live sources", path)
         return []
     try:
         text = path.read_text(encoding="utf-8")
