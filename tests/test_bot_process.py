@@ -42,6 +42,7 @@ def texts_to(standin: StandIn, chat_id: int) -> list[str]:
     return [c.text for c in standin.messages_to(chat_id)]
 
 
+@pytest.mark.slow
 def test_the_bot_process_starts_answers_and_stops_cleanly_on_sigterm(running_bot):
     standin, process = running_bot
     standin.wait_for(lambda s: len(s.of("setMyCommands")) >= 2 and s.of("getUpdates", None), 30)
@@ -113,6 +114,7 @@ def _post_update(port: int, update: dict, secret: str | None) -> int:
         return error.code
 
 
+@pytest.mark.slow
 def test_in_webhook_mode_the_bot_answers_updates_only_with_the_secret_token(cli_dirs):
     from bot.telegram.console import updates
 

@@ -1,9 +1,11 @@
 """At start the real process sets the bot's description and short description in English and Spanish."""
 from __future__ import annotations
 
+import pytest
 from tests.test_bot_process import running_bot  # noqa: F401  (the fixture)
 
 
+@pytest.mark.slow
 def test_description_and_short_description_are_set_in_english_and_spanish(running_bot):  # noqa: F811
     standin, _ = running_bot
     standin.wait_for(lambda s: len(s.of("setMyShortDescription")) >= 2, 30)

@@ -316,6 +316,7 @@ def run_program(args: list[str], cli_dirs, *, stdin: str = "",
                           text=True, env=env, cwd=cli_dirs.data.parent, timeout=60)
 
 
+@pytest.mark.slow
 def test_digestbot_console_script_ingests_and_python_m_bot_reports_errors(cli_dirs):
     ingest = run_program(["ingest"], cli_dirs)
     assert ingest.returncode == 0, ingest.stderr
@@ -325,12 +326,14 @@ def test_digestbot_console_script_ingests_and_python_m_bot_reports_errors(cli_di
     assert one_line(preview.stderr).startswith("error: unknown theme 'nosuch'")
 
 
+@pytest.mark.slow
 def test_run_without_a_token_and_without_a_terminal_says_how_to_get_one(ingested_dirs):
     result = run_program(["run"], ingested_dirs)
     assert result.returncode == 1
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_chat_answers_a_theme_command_on_the_terminal_without_telegram(ingested_dirs):
     result = run_program(["chat"], ingested_dirs, stdin="/lima_group\n")
     assert result.returncode == 0, result.stderr

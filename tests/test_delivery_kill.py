@@ -6,6 +6,7 @@ a real TinyStore, a real PTB bot, the real Sender, over HTTP to the stand-in in 
 """
 from __future__ import annotations
 
+import pytest
 import asyncio
 import os
 import signal
@@ -28,6 +29,7 @@ def start_sender_process(data_dir: Path, standin: StandIn) -> subprocess.Popen:
                              str(RATE)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_kill_9_mid_broadcast_then_restart_delivers_the_rest_exactly_once(tmp_path):
     data_dir = tmp_path / "data"
     store = TinyStore(data_dir)

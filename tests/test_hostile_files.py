@@ -101,6 +101,7 @@ def run_ingest(seeds: Path, tmp_path: Path, timeout: float = 120) -> subprocess.
                           capture_output=True, timeout=timeout, cwd=tmp_path, env=env)
 
 
+@pytest.mark.slow
 def test_ingest_with_a_fifo_and_a_device_link_finishes_and_names_them(seeds, tmp_path):
     os.mkfifo(seeds / "pipe.txt")
     (seeds / "zero.txt").symlink_to("/dev/zero")
@@ -111,6 +112,7 @@ def test_ingest_with_a_fifo_and_a_device_link_finishes_and_names_them(seeds, tmp
     assert {r["path"] for r in report["rejected"]} == {"pipe.txt", "zero.txt"}
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_keeps_the_json_report_valid_utf8(seeds, tmp_path):
     shutil.copy(ARTICLE, os.path.join(os.fsencode(seeds), b"caf\xe9.txt"))
     run = run_ingest(seeds, tmp_path)

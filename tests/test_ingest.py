@@ -198,6 +198,7 @@ def test_progress_counts_up_to_every_file(store, seeds, themes):
     assert calls[0] == (0, 5) and calls[-1] == (5, 5)
 
 
+@pytest.mark.slow
 def test_the_process_pool_gives_the_same_articles_as_the_serial_path(tmp_path, themes):
     seeds = tmp_path / "many"
     shutil.copytree(SEEDS, seeds)

@@ -87,6 +87,7 @@ def test_eval_key_points_are_whole_verbatim_sentences_in_order_without_furniture
     assert_well_formed(body, points, "en")
 
 
+@pytest.mark.slow
 def test_no_eval_article_yields_a_furniture_or_dateline_point():
     for path in CNN + BBC:
         _, points = points_of(path, "en")

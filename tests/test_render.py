@@ -1,6 +1,7 @@
 """Rendering digests to Telegram HTML and plain text: valid, within limits, nothing lost, nothing unescaped."""
 from __future__ import annotations
 
+import pytest
 import html
 from dataclasses import replace
 
@@ -69,6 +70,7 @@ def digests(draw):
     return Digest(draw(st.one_of(st.just(""), line)), tuple(sections), draw(st.sampled_from(["en", "es"])))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(digests())
 def test_every_part_is_valid_telegram_html_within_limits_and_holds_every_story(digest):

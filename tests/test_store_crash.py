@@ -15,6 +15,7 @@ so a torn journal line, which needs a power cut, is tested in tests/test_store_j
 """
 from __future__ import annotations
 
+import pytest
 import multiprocessing
 import random
 import shutil
@@ -82,6 +83,7 @@ def crash_marks(lane: Path) -> tuple[int, int]:
     return (sum(path.stat().st_size > 0 for path in lane.glob("*.journal")), len(list(lane.glob(".*.tmp"))))
 
 
+@pytest.mark.slow
 def test_killed_writers_never_lose_an_acknowledged_write_or_leave_an_unreadable_store(tmp_path):
     rng = random.Random(20261123)
     lanes = [tmp_path / f"lane{i}" for i in range(len(COMPACT_AFTER))]

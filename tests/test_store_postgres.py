@@ -46,6 +46,7 @@ def test_a_database_migrated_by_a_newer_bot_is_refused(postgres_url):
         PgStore(postgres_url)
 
 
+@pytest.mark.slow
 def test_an_unreachable_database_is_named_without_its_password():
     url = "postgresql://digest:s3cret@127.0.0.1:1/digest?connect_timeout=1"
     with pytest.raises(StoreError) as caught:

@@ -1,6 +1,7 @@
 """Start-up (post_init): themes loaded, command menu in English and Spanish, ingest off the loop."""
 from __future__ import annotations
 
+import pytest
 import asyncio
 import logging
 
@@ -48,6 +49,7 @@ async def test_a_failing_set_my_commands_is_logged_not_fatal(cli_dirs, caplog):
     assert "setMyCommands (en) failed" in caplog.text and harness.errors == []
 
 
+@pytest.mark.slow
 async def test_a_command_is_answered_while_the_start_up_ingest_runs(cli_dirs):
     body = " ".join(f"Sentence {i} about the Lima Group and Venezuela in the OAS." for i in range(40))
     for n in range(150):

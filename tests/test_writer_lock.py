@@ -67,6 +67,7 @@ def test_nothing_acknowledged_is_lost_when_a_second_writer_tries(holder, ingeste
         store.close()
 
 
+@pytest.mark.slow
 def test_the_lock_goes_with_the_store_close_and_with_a_killed_process(tmp_path):
     first = TinyStore(tmp_path)
     first.close()
