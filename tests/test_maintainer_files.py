@@ -65,5 +65,8 @@ async def test_reload_names_unsupported_files_in_its_report(telegram_bot, ingest
     from tests.conftest import ADMIN_ID
 
     (ingested_dirs.seeds / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
-    sent = await telegram_bot.send("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)
-    assert "scan.pdf: unsupported type .pdf" in sent[-1].text
+    from bot.telegram.reloads import reloads_of
+
+    await telegram_bot.send("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    await reloads_of(telegram_bot.app).wait()            # a reload runs in the background
+    assert "scan.pdf: unsupported type .pdf" in telegram_bot.transport.sent[-1].text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.models import Subscriber
+from bot.telegram.reloads import reloads_of
 from tests.conftest import ADMIN_ID
 
 GROUP = -1001234
@@ -135,6 +136,7 @@ async def test_two_push_now_within_one_second_lose_no_story(telegram_bot, ingest
     assert "0 messages" not in first.text
     (ingested_dirs.seeds / "oas_observers.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     await telegram_bot.send("/reload", **admin)
+    await reloads_of(telegram_bot.app).wait()            # a reload runs in the background
     [second] = await telegram_bot.send("/push_now", **admin)
     texts = [p.text for p in store.pending_pushes(float("inf"), 1000) if p.chat_id == 5]
     assert any("OAS observers arrive in Lima" in text for text in texts), second.text

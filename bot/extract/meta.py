@@ -82,12 +82,19 @@ def parse_header(lines: list[str]) -> tuple[dict[str, str], int]:
 def header_date(value: str, today: dt.date | None) -> tuple[str, str]:
     """A header's date as ISO, and a note when it cannot be used ("yesterday", 2024-13-45, a future day)."""
     exact = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])", value)
-    iso = _valid(*map(int, exact.groups())) if exact else (date_of_line(value) if value.strip() else "")
+    iso = _exact_date(*map(int, exact.groups())) if exact else (date_of_line(value) if value.strip() else "")
     if not iso:
         return "", f"header date {value.strip()[:40]!r} is not a date: not used"
     if today is not None and iso > today.isoformat():
         return "", f"header date {iso} is in the future: not used"
     return iso, ""
+
+
+def _exact_date(year: int, month: int, day: int) -> str:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
 
 
 def _valid(year: int, month: int, day: int) -> str:
