@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.services import Services, open_services
 from bot.telegram.app import build_application
 from bot.telegram.http import start_http_server
@@ -37,6 +38,8 @@ def run_bot(settings: Settings, role: str = "all") -> int:
             return run_console(settings)
         print(NO_TOKEN, file=sys.stderr)
         return 1
+    if role != "all" and not settings.database_url:   # before opening anything (roles.check_role checks again)
+        raise ConfigError(f"--role {role} needs a store shared by several processes: set DATABASE_URL")
     services = open_services(settings, defer_catalog=True)
     services.role = role
     try:
