@@ -140,8 +140,9 @@ class Library:
         """Rebuild when another process wrote articles to a shared store (its articles version moved). Blocking.
 
         A store only this process writes keeps no version: this is one meta read, and False.
+        A process that does not ingest (a web, scheduler or sender role) builds its first catalog here.
         """
-        if self.store.get_meta(ARTICLES_VERSION_KEY) == self._articles_version:
+        if self.is_ready and self.store.get_meta(ARTICLES_VERSION_KEY) == self._articles_version:
             return False
         with self._swap_lock:
             self._rebuild()

@@ -63,7 +63,7 @@ async def readiness_problems(application: Application, services: Services) -> li
         await asyncio.to_thread(services.store.get_meta, "schema_version")
     except Exception as exc:
         problems.append(f"store: {type(exc).__name__}: {exc}")
-    if services.library.catalog is None:
+    if not services.library.is_ready:
         problems.append("catalog: not built yet")
     limits = {"scheduler": application.bot_data.get(SCHEDULER_MAX_AGE, 3 * services.settings.tick_seconds + 30),
               "sender": application.bot_data.get(SENDER_MAX_AGE, 15.0)}
