@@ -123,14 +123,20 @@ def _is_heading(text: str) -> bool:
     return len(text.split()) <= pat.SHORT_LINE_WORDS and not _ends_sentence(text)
 
 
-def _is_furniture(line: _Line, boilerplate: frozenset[str]) -> bool:
-    """True when the whole line is page furniture rather than article text."""
+def _is_furniture(line: _Line, boilerplate: frozenset[str], *, heuristics: bool = True) -> bool:
+    """True when the whole line is page furniture rather than article text.
+
+    Without `heuristics` only the curated patterns and the outlet's repeated lines count (a
+    body trafilatura already extracted: ALL-CAPS, link and stop-word density then cost real text).
+    """
     text = line.text
     words = text.split()
     if normalize_line(line.original) in boilerplate or text in boilerplate:
         return True
     if pat.SEPARATOR.match(text) or pat.is_furniture_line(text):
         return True
+    if not heuristics:
+        return False
     letters = re.sub(r"[^\w]|\d|_", "", text)
     if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:
         return True                                  # ALL-CAPS menus, promos, subheads
@@ -157,7 +163,7 @@ def _classify(page: _Page, boilerplate: frozenset[str], *, lenient: bool = False
         elif in_event and len(text.split()) >= 15 and _ends_sentence(text) and not line.is_heading:
             in_event = False
         is_top_list = content_words < 40 and pat.BULLET.match(text) and len(text.split()) <= 24
-        if (in_event or is_top_list or not is_article[index] or _is_furniture(line, boilerplate)
+        if (in_event or is_top_list or not is_article[index] or _is_furniture(line, boilerplate, heuristics=not lenient)
                 or (_is_caption(text) and not keep_captions)):
             page.removed.append(text)
             continue
