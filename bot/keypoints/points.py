@@ -60,7 +60,7 @@ def extract_key_points(body: str, language: str, n: int = 4,
     lead = find_lead(sentences, sim)
     redundancy = _Redundancy(sim, content_bigrams(texts, code), options)
     chosen = _select(sentences, redundancy, base, n, lead, options)
-    return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options)
+    return tuple(_key_point(sentences[k], centrality[k], penalty, split.total, options, k == lead)
                  for k, penalty in sorted(chosen, key=lambda item: sentences[item[0]].index))
 
 
@@ -160,12 +160,12 @@ def _best(fits: list[int], chosen: list[tuple[int, float]], redundancy: _Redunda
 
 
 def _key_point(sentence: Sentence, centrality: float, penalty: float, total: int,
-               options: RankOptions) -> KeyPoint:
+               options: RankOptions, is_lead: bool = False) -> KeyPoint:
     central = options.centrality * float(centrality)
     position = options.position * lead_prior(sentence.index, total, options)
     length = length_penalty(sentence.words, options) + style_penalty(sentence, options)
     score = central + position - length - penalty
-    why = (f"centrality {central:.2f} + position {position:.2f} "
+    why = ("news lead (first point); " if is_lead else "") + (f"centrality {central:.2f} + position {position:.2f} "
            f"(sentence {sentence.index + 1} of {total}) − redundancy {penalty:.2f} "
            f"− length/style {length:.2f}; length {sentence.words} words")
     return KeyPoint(text=sentence.text, score=round(score, 4), why=why)
