@@ -22,6 +22,7 @@ LEAD_WINDOW = 4          # the lead is among the first candidates of the body
 LEAD_MIN_WORDS = 10      # a shorter opening is a kicker or a teasing dek, not the news
 DEK_SIMILARITY = 0.3     # a dek is restated by a later lede at least this closely ...
 DEK_SHARE = 0.6          # ... in a sentence it is at most this share of (in words)
+REPEATED = 0.9           # or repeated later at least this closely (a summary above the story)
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
 # A name: a capitalised word after the first one, or a number (a vote, a date, a count).
@@ -44,22 +45,24 @@ def find_lead(sentences: Sequence[Sentence], sim: np.ndarray) -> int:
     """Position (in `sentences`) of the news lead; 0 when none of the window qualifies.
 
     A sentence that shares no content word with the rest of the article is a
-    kicker or an aside, however newsy it looks, and is passed over. A short dek
-    in the first paragraph that a later, longer lede restates gives way to that
-    lede: the editor's own first sentence of the story is the lead.
+    kicker or an aside, however newsy it looks, and is passed over. The first
+    paragraph is a dek (a standfirst) when one of its sentences is restated later:
+    word for word (a summary repeated in the story), or by a longer lede; then the
+    whole paragraph gives way to the story's own first sentence.
     """
     size = len(sentences)
     window = [k for k, sentence in enumerate(sentences[:LEAD_WINDOW])
               if is_news_lead(sentence) and (size < 2 or float(sim[k].sum() - sim[k, k]) > 0.0)]
-    for position, k in enumerate(window):
-        if not _is_dek(sentences, sim, k, window[position + 1:]):
-            return k
-    return window[-1] if window else 0
+    dek = next((k for k in window if _is_dek(sentences, sim, k)), None)
+    after_dek = [k for k in window if dek is None or sentences[k].paragraph != sentences[dek].paragraph]
+    return (after_dek or window or [0])[0]
 
 
-def _is_dek(sentences: Sequence[Sentence], sim: np.ndarray, k: int, later: list[int]) -> bool:
-    """A short first-paragraph sentence that a later paragraph's longer lede restates."""
+def _is_dek(sentences: Sequence[Sentence], sim: np.ndarray, k: int) -> bool:
+    """A first-paragraph sentence that a later paragraph repeats, or restates in a longer lede."""
     if sentences[k].paragraph != sentences[0].paragraph:
         return False
-    return any(sentences[j].paragraph > sentences[k].paragraph and sim[k, j] >= DEK_SIMILARITY
-               and sentences[k].words <= DEK_SHARE * sentences[j].words for j in later)
+    return any(sentences[j].paragraph > sentences[k].paragraph
+               and (sim[k, j] >= REPEATED or (sim[k, j] >= DEK_SIMILARITY
+                                              and sentences[k].words <= DEK_SHARE * sentences[j].words))
+               for j in range(k + 1, len(sentences)))
