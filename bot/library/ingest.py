@@ -87,9 +87,12 @@ def summarize_file(job: Job, themes: Sequence[Theme]) -> Result:
         return Result(job.path, problem=f"processing failed ({exc.__class__.__name__}: {exc})")
 
 
+FIRST_SENTENCES_CHARS = 5_000   # the first sentences are in the first few paragraphs: never split the whole body
+
+
 def first_sentences(body: str, language: str, n: int = 3) -> tuple[KeyPoint, ...]:
     """The body's first sentences as key points: a list, a brief or a caption-like page has no better ones."""
-    sentences = [s for s in split_sentences(body, language) if len(s.split()) >= 3]
+    sentences = [s for s in split_sentences(body[:FIRST_SENTENCES_CHARS], language) if len(s.split()) >= 3]
     return tuple(KeyPoint(s, why="first sentences (too few candidates to rank)") for s in sentences[:n])
 
 
