@@ -131,8 +131,24 @@ def best_run(scores: Sequence[float], weights: Sequence[float]) -> tuple[int, in
     return span
 
 
+CLEAN_PAGE_SHARE = 0.9       # a page whose words are this much in prose lines has no furniture to find
+
+
+def _is_prose(line: PageLine) -> bool:
+    words = line.text.split()
+    return len(words) >= 12 and bool(_END.search(line.text))
+
+
 def article_lines(lines: Sequence[PageLine]) -> list[bool]:
-    """For each line, whether it is kept as article text (see the module doc)."""
+    """For each line, whether it is kept as article text (see the module doc).
+
+    A page that is already clean text (CLEAN_PAGE_SHARE of its words in prose lines: an
+    article file, a news story without its page) is kept whole: the classifier is for pages.
+    """
+    words = [len(line.text.split()) for line in lines]
+    prose = sum(n for line, n in zip(lines, words) if _is_prose(line))
+    if prose >= CLEAN_PAGE_SHARE * max(sum(words), 1):
+        return [True] * len(lines)
     probabilities = body_probabilities(lines)
     weights = [math.sqrt(len(line.text.split()) + 1) for line in lines]
     first, last = best_run([p - RUN_THRESHOLD for p in probabilities], weights)

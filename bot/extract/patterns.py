@@ -49,6 +49,7 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"^(you must read|must read|le[ae] tambi[eé]n|leia tamb[eé]m|veja tamb[eé]m|saiba mais)\b",
     r"\byou are subscribed to\b", r"^(first|last)\s+(modification|modified|update|updated)\b",
     r"^(updated|actualizado|atualizado|modificado)\s*:",
+    r"\bnot supported\b.*\bbrowser\b", r"\bno (es|est[aá]) (compatible|soportado)\b.*\bnavegador\b",
 ))
 
 # A photo caption: who stands where ("(third from left)"), a "(Foto: …)" credit at the end, or a
