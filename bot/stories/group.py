@@ -2,10 +2,14 @@
 
 Two articles are one story only when they report the same happening on the same
 days: their words (tf-idf over title, key points and body), their named
-entities (capitalised words, folded) and their themes agree, and their dates
+entities (capitalised words, folded, plus the days and figures the text
+names, which read the same in every language) and their themes agree, and their dates
 allow it. `same_event` scores a pair from 0 to 1:
 
 * two articles dated to the day are compatible only within STORY_SPAN_DAYS;
+* an unsure pair (a date missing or only a month) whose texts both name days
+  ("8 August", "8 de agosto"), none within STORY_SPAN_DAYS of the other's, is not
+  one event (`bot.stories.evidence.days_apart`);
 * a month-only date is compatible with the days of its month, but, like an
   undated article, it proves nothing: such a pair must reach STRONG_EVENT
   (its score is scaled by SAME_EVENT / STRONG_EVENT);
@@ -28,6 +32,7 @@ from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
 from bot.models import Article, Story, newest_first
+from bot.stories.evidence import days_apart, days_named, numbers_named
 from bot.stories.points import merge_points
 from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
@@ -35,7 +40,7 @@ from bot.stories.text import entities_of, stems_of
 __all__ = ["group_stories", "merge_points", "same_event"]
 
 SAME_EVENT = 0.3          # a pair at or above this is the same event
-STRONG_EVENT = 0.4        # ... and at or above this when a date is missing or only a month
+STRONG_EVENT = 0.35       # ... and at or above this when a date is missing or only a month
 STORY_SPAN_DAYS = 3       # a story's day dates stay within this span
 WINDOW_DAYS = STORY_SPAN_DAYS   # candidate pairs: day dates within this many days (or a date unsure)
 LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is not read
@@ -57,6 +62,7 @@ class _Profile:
     lead_stems: dict[str, float]     # the same for the news lead: headline and first two key points
     lead_entities: frozenset[str]
     themes: frozenset[str]
+    days_named: frozenset[tuple[int, int]]   # (month, day) the title, key points and lead name
     day: int | None                  # date ordinal, or None
     tolerance: int                   # extra days of slack for month-only dates
 
@@ -65,12 +71,18 @@ class _Profile:
 def _profile(article: Article) -> _Profile:
     """What grouping needs of one article (memoised: a rebuild only profiles new articles)."""
     points = " ".join(point.text for point in article.key_points)
-    lead = article.body[:LEAD_CHARS]
-    names = entities_of(f"{article.title}.\n{points}\n{lead}")
+    text = f"{article.title}.\n{points}\n{article.body[:LEAD_CHARS]}"
     news = f"{article.title}.\n" + " ".join(point.text for point in article.key_points[:2])
+    names = entities_of(text) | _neutral(text)
     day, tolerance = _day_of(article.published)
-    return _Profile(article, _log_tf(stems_of(article.title) * 3 + stems_of(points) + stems_of(lead)), names,
-                    _log_tf(stems_of(news)), entities_of(news), frozenset(article.theme_names), day, tolerance)
+    return _Profile(article, _log_tf(stems_of(article.title) * 3 + stems_of(f"{points}\n{article.body[:LEAD_CHARS]}")),
+                    names, _log_tf(stems_of(news)), entities_of(news) | _neutral(news),
+                    frozenset(article.theme_names), days_named(text), day, tolerance)
+
+
+def _neutral(text: str) -> frozenset[str]:
+    """Language-neutral names: the days ("8/8") and figures ("#33") the text names."""
+    return frozenset(f"{month}/{day}" for month, day in days_named(text)) | numbers_named(text)
 
 
 def _log_tf(stems: list[str]) -> dict[str, float]:
@@ -94,7 +106,11 @@ def _day_of(published: str) -> tuple[int | None, int]:
 
 
 def _date_factor(a: _Profile, b: _Profile) -> float:
-    """1 for two day dates within the span, 0 for incompatible dates, SAME/STRONG when unsure."""
+    """1 for two day dates within the span, 0 for incompatible dates, SAME/STRONG when unsure.
+    An unsure pair whose texts both name days, none of them close, is not one event."""
+    if a.day is None or b.day is None or a.tolerance or b.tolerance:
+        if days_apart(a.days_named, b.days_named, STORY_SPAN_DAYS):
+            return 0.0
     if a.day is None or b.day is None:
         return SAME_EVENT / STRONG_EVENT
     gap = max(0, abs(a.day - b.day) - a.tolerance - b.tolerance)
