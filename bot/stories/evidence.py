@@ -12,35 +12,49 @@ import re
 from bot.nlp import fast_fold
 
 _MONTHS = {
-    1: "january jan enero ene janeiro", 2: "february feb febrero fevereiro fev",
+    1: "january jan enero janeiro", 2: "february feb febrero fevereiro fev",
     3: "march mar marzo marco", 4: "april apr abril abr", 5: "may mayo maio",
     6: "june jun junio junho", 7: "july jul julio julho",
-    8: "august aug agosto ago", 9: "september sept sep septiembre setiembre setembro set",
-    10: "october oct octubre outubro out", 11: "november nov noviembre novembro",
-    12: "december dec diciembre dic dezembro dez",
+    8: "august aug agosto", 9: "september sept sep septiembre setiembre setembro",
+    10: "october oct octubre outubro", 11: "november nov noviembre novembro",
+    12: "december dec diciembre dic dezembro",
 }
+# Short forms that are also common words ("ago", "set", "out", "dez" = ten) are left out.
 _MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names.split()}
-_MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b([0-3]?\d)(?:st|nd|rd|th|o|°)?\s+(?:de\s+)?({_MONTH})\b\.?")
-_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?![.,:]?\d)")
-_NUMBER = re.compile(r"(?<![\d.,:/-])(\d{2,3}|\d{1,3}(?:[.,]\d{3})+)(?![\d:/]|[.,]\d)")
+_TOKEN = re.compile(r"[a-z]+|\d+(?::\d+)?")
+_ORDINAL = frozenset({"st", "nd", "rd", "th", "o", "de"})   # "6th December", "1º de marzo", "6 de dezembro"
+_NUMBER = re.compile(r"\d[\d.,:/-]*")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d{2,3}")
 
 
 def days_named(text: str) -> frozenset[tuple[int, int]]:
     """(month, day) of every day the text names: "Aug. 8", "8 de agosto", "8th August"."""
-    folded = fast_fold(text)
-    found = {(_MONTH_OF[m], int(d)) for d, m in _DAY_MONTH.findall(folded)}
-    found |= {(_MONTH_OF[m], int(d)) for m, d in _MONTH_DAY.findall(folded)}
-    return frozenset((m, d) for m, d in found if 1 <= d <= 31)
+    tokens = _TOKEN.findall(fast_fold(text))
+    found = set()
+    for at, token in enumerate(tokens):
+        month = _MONTH_OF.get(token)
+        if month is None:
+            continue
+        before = at - 1
+        while before >= 0 and at - before <= 3 and tokens[before] in _ORDINAL:
+            before -= 1
+        for near in (before, at + 1):
+            if 0 <= near < len(tokens) and len(tokens[near]) <= 2 and tokens[near].isdigit():
+                if 1 <= int(tokens[near]) <= 31:
+                    found.add((month, int(tokens[near])))
+                    break
+    return frozenset(found)
 
 
 def numbers_named(text: str) -> frozenset[str]:
     """Figures of two or more digits that are not days or years ("33 countries", "1.200")."""
     numbers = set()
     for raw in _NUMBER.findall(text):
-        value = int(re.sub(r"[.,]", "", raw))
-        if value > 31 and not 1900 <= value <= 2100:
-            numbers.add(f"#{value}")
+        raw = raw.rstrip(".,:/-")
+        if _GROUPED.fullmatch(raw):
+            value = int(raw.replace(".", "").replace(",", ""))
+            if value > 31 and not 1900 <= value <= 2100:
+                numbers.add(f"#{value}")
     return frozenset(numbers)
 
 
