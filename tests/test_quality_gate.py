@@ -124,9 +124,6 @@ def test_cnn_key_points_use_no_more_words_per_article_than_lead_3():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the text cleaner's paragraph classifier (8f4b1bd) drops article sentences "
-                   "of BBC bodies: our BBC ROUGE-2 went 52.04 -> 49.23, below LexRank's 52.09; remove this mark "
-                   "when the cleaner keeps them (strict: an unexpected pass fails)")
 def test_bbc_key_points_stay_at_or_above_sumy_lexrank_on_rouge_2():
     """Only ROUGE-2 since the points lead with the news (BBC references are machine-like extracts)."""
     metric = "rouge2"
