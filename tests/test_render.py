@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from bot.models import Digest, DigestSection, StoryPoint
 from bot.digest.render import render_context_card, render_html, render_story_card, render_text
 from bot.digest.ids import short_story_id
+from bot.digest.catalog import Catalog
 from tests.support.factories import make_article, make_story, make_theme
 from tests.support.telegram_html import MAX_ENTITIES, MAX_MESSAGE_UTF16, parse_telegram_html, utf16_len
 
@@ -284,3 +285,15 @@ def test_the_strict_parser_returns_text_and_utf16_entities():
     assert [(e.type, e.offset, e.length) for e in entities] == [
         ("bold", 2, 7), ("text_link", 10, 1), ("pre", 11, 1), ("code", 11, 1), ("expandable_blockquote", 12, 1)]
     assert entities[1].url == "https://x.pe/?a=1&b=2"
+
+
+@pytest.mark.parametrize("article_id", ["odd\nname", "x" * 300, "caf\udce9/newline\r\nand tab\t"])
+def test_a_story_whose_article_id_has_a_newline_or_is_too_long_opens_by_the_id_readers_see(article_id):
+    """File names may hold newlines or run past Telegram's 64-byte deep-link/command limits:
+    readers see an eight-character id that /story (Catalog.story) opens."""
+    catalog = Catalog.build([make_article(article_id, title="An OAS mission to Lima")], [make_theme("oas")])
+    [story] = catalog.stories
+    shown = short_story_id(story.id)
+    assert len(shown) == 8 and shown.isalnum() and shown.isascii()
+    assert f"/story {shown}</code>" in check_parts(render_html(digest_of(story)))
+    assert catalog.story(shown) is story and catalog.story(shown.upper()) is story
