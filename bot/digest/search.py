@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from bot.models import Story, Theme
 from bot.stories.text import STOP_WORDS, words_of
 
@@ -146,7 +148,11 @@ class SearchIndex:
         ranked = self._sorted.get(key)
         if ranked is None:
             recency = RECENCY / max(self.size, 1)
-            ranked = sorted(table, key=lambda p: recency * p - table[p])
+            positions = np.fromiter(table.keys(), dtype=np.int64, count=len(table))
+            scores = np.fromiter(table.values(), dtype=np.float64, count=len(table))
+            # the same order as sorted(table, key=recency * p - table[p]) (stable), at C speed:
+            # a theme or a common word holds most of 10,000 stories on its first search
+            ranked = positions[np.argsort(recency * positions - scores, kind="stable")].tolist()
             if len(self._sorted) > 4096:
                 self._sorted.clear()
             self._sorted[key] = ranked
