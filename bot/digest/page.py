@@ -43,8 +43,15 @@ def render_page(digest: Digest) -> list[str]:
     language = digest.language
     title = [tag("b", text(clean(digest.title)))] if clean(digest.title) else []
     hidden = [max(len(story.points) - 1, 0) for story in stories]
+    rendered: dict[tuple[int, int], Piece] = {}     # (story, hidden points) -> its block: each rendered once
+
+    def block(index: int, count: int) -> Piece:
+        if (index, count) not in rendered:
+            rendered[index, count] = join(compact_blocks(stories[index], language, count))
+        return rendered[index, count]
+
     while True:
-        blocks = title + [join(compact_blocks(s, language, n)) for s, n in zip(stories, hidden)]
+        blocks = title + [block(index, count) for index, count in enumerate(hidden)]
         message = join(blocks, "\n\n")
         if message.fits() or not any(hidden):
             break
