@@ -14,8 +14,7 @@
   recency adds a little to every score.
 
 The per-theme score tables are built once per catalog, so a query costs a few dict
-intersections (core p99 3–7 ms at 10,000 articles; a cold /search through the handler
-still costs 26–58 ms: benchmarks/commands.py).
+intersections (/search p99 5–7 ms at 10,000 articles, cold calls included: benchmarks/commands.py).
 """
 from __future__ import annotations
 
