@@ -20,10 +20,8 @@ and say why in the commit.
 """
 from __future__ import annotations
 
-import contextlib
 import gzip
 import importlib.util
-import io
 import json
 import os
 from functools import lru_cache
@@ -32,10 +30,9 @@ from types import ModuleType
 
 import pytest
 
-from bot.cli.main import main
 from bot.extract import article_body, article_body_html
-from tests.conftest import SETTINGS_VARIABLES
-from tests.support.paths import DIGESTS, REPO_ROOT
+from tests.support.pages_eval import ingest_and_export
+from tests.support.paths import REPO_ROOT
 
 BASELINE = json.loads((Path(__file__).parent / "extraction_baseline.json").read_text(encoding="utf-8"))
 COPY = Path(__file__).parent / "data" / "eval"
@@ -66,20 +63,8 @@ def scorer(name: str) -> ModuleType:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> dict[str, dict]:
     """The pages ingested into a fresh store and exported, by file name."""
-    work = tmp_path_factory.mktemp("extraction_pages")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(work)
-        for name in SETTINGS_VARIABLES:
-            patch.delenv(name, raising=False)
-        options = ["--data-dir", str(work / "data"), "--seeds", str(eval_root() / "pages" / "files"),
-                   "--digests", str(DIGESTS)]
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            assert main([*options, "ingest"]) == 0
-            buffer.truncate(0)
-            buffer.seek(0)
-            assert main([*options, "export"]) == 0
-    return {row["path"]: row for row in json.loads(buffer.getvalue())}
+    rows = ingest_and_export(eval_root() / "pages" / "files", tmp_path_factory.mktemp("extraction_pages"))
+    return {row["path"]: row for row in rows}
 
 
 def page_figures(rows: dict[str, dict]) -> dict[str, int]:

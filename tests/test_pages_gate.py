@@ -8,17 +8,12 @@ and say why in the commit.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
-from tests.conftest import SETTINGS_VARIABLES
-from tests.support.pages_eval import PAGES, main_news, story_pairs
-from tests.support.paths import DIGESTS
+from tests.support.pages_eval import PAGES, ingest_and_export, main_news, story_pairs
 
 BASELINE = json.loads((Path(__file__).parent / "quality_baseline.json").read_text(encoding="utf-8"))["pages"]
 
@@ -26,20 +21,7 @@ BASELINE = json.loads((Path(__file__).parent / "quality_baseline.json").read_tex
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> list[dict]:
     """The pages ingested into a fresh store and exported, once for this module."""
-    work = tmp_path_factory.mktemp("pages")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(work)
-        for name in SETTINGS_VARIABLES:
-            patch.delenv(name, raising=False)
-        options = ["--data-dir", str(work / "data"), "--seeds", str(PAGES / "files"),
-                   "--digests", str(DIGESTS)]
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            assert main([*options, "ingest"]) == 0
-            buffer.truncate(0)
-            buffer.seek(0)
-            assert main([*options, "export"]) == 0
-        return json.loads(buffer.getvalue())
+    return ingest_and_export(PAGES / "files", tmp_path_factory.mktemp("pages"))
 
 
 @pytest.mark.slow

@@ -5,10 +5,35 @@ key points, and same-story pairwise precision / recall over events.tsv.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from itertools import combinations
-from tests.support.paths import DATA
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from tests.conftest import SETTINGS_VARIABLES
+from tests.support.paths import DATA, DIGESTS
 
 PAGES = DATA / "eval" / "pages"
+
+
+def ingest_and_export(pages: Path, work: Path) -> list[dict]:
+    """`pages` ingested into a fresh store under `work` with the real CLI, read back with `digestbot export`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        for name in SETTINGS_VARIABLES:
+            patch.delenv(name, raising=False)
+        options = ["--data-dir", str(work / "data"), "--seeds", str(pages), "--digests", str(DIGESTS)]
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            assert main([*options, "ingest"]) == 0
+            buffer.truncate(0)
+            buffer.seek(0)
+            assert main([*options, "export"]) == 0
+    return json.loads(buffer.getvalue())
 
 
 def _tsv(name: str) -> list[list[str]]:
