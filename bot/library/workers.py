@@ -21,6 +21,8 @@ import sys
 import threading
 import time
 
+from bot.store.tinydb.files import is_process_alive
+
 logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
@@ -46,7 +48,7 @@ def _wait_pidfd(pidfd: int) -> None:
 
 
 def _poll(owner_pid: int) -> None:
-    while _is_alive(owner_pid):
+    while is_process_alive(owner_pid):
         time.sleep(POLL_SECONDS)
     os._exit(1)
 
@@ -60,13 +62,3 @@ def _ask_kernel() -> bool:
         return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
-
-
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -65,7 +65,7 @@ def remove_stale_temp_files(data_dir: Path) -> int:
     for path in data_dir.glob(f".*{_TEMP_SUFFIX}"):
         parts = path.name.split(".")   # ["", "articles", "json", "<pid>", "<token>", "tmp"]
         pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else 0
-        if pid and _is_alive(pid):
+        if pid and is_process_alive(pid):
             continue
         path.unlink(missing_ok=True)
         removed += 1
@@ -74,7 +74,8 @@ def remove_stale_temp_files(data_dir: Path) -> int:
     return removed
 
 
-def _is_alive(pid: int) -> bool:
+def is_process_alive(pid: int) -> bool:
+    """A process with this id exists (it may belong to another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
