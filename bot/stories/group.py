@@ -3,8 +3,9 @@
 Two articles are one story only when they report the same happening on the same
 days: their words (tf-idf over title, key points and body), their named
 entities (capitalised words, folded, plus the days and figures the text
-names, which read the same in every language) and their themes agree, and their dates
-allow it. `same_event` scores a pair from 0 to 1:
+names, which read the same in every language), the places, bodies and happenings
+they name (`bot.stories.lexicon`: "OEA" = "OAS", "renunció" = "resigned") and their
+themes agree, and their dates allow it. `same_event` scores a pair from 0 to 1:
 
 * two articles dated to the day are compatible only within STORY_SPAN_DAYS;
 * an unsure pair (a date missing or only a month) whose texts both name days
@@ -19,7 +20,7 @@ allow it. `same_event` scores a pair from 0 to 1:
 
 `group_stories` never compares all pairs: it only scores pairs that share rare
 entities or signature words and were published within a few days of each other
-(or lack a day date), then merges best pairs first with average linkage.
+(or lack a day date), then merges best pairs first with complete linkage.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from typing import Callable, Iterator, Sequence
 
 from bot.models import Article, Story, newest_first
 from bot.stories.evidence import days_apart, days_named, numbers_named
+from bot.stories.lexicon import concepts_named
 from bot.stories.points import merge_points
 from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
@@ -51,7 +53,8 @@ PairScore = Callable[[int, int], float]    # same-event score of two articles by
 
 UNDATED_NEIGHBOURS = 32   # an undated article is a candidate with this many members of a key, nearest in arrival
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
-WORD_WEIGHT, ENTITY_WEIGHT, THEME_WEIGHT = 0.5, 0.35, 0.15
+# fitted on the odd half of the labelled pages' clusters (docs/stories.md): words, names, concepts, themes
+WORD_WEIGHT, ENTITY_WEIGHT, CONCEPT_WEIGHT, THEME_WEIGHT = 0.3, 0.3, 0.3, 0.1
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class _Profile:
     entities: frozenset[str]
     lead_stems: dict[str, float]     # the same for the news lead: headline and first two key points
     lead_entities: frozenset[str]
+    concepts: frozenset[str]         # places, bodies and happenings named, the same in en/es/pt
     themes: frozenset[str]
     days_named: frozenset[tuple[int, int]]   # (month, day) the title, key points and lead name
     day: int | None                  # date ordinal, or None
@@ -76,7 +80,7 @@ def _profile(article: Article) -> _Profile:
     names = entities_of(text) | _neutral(text)
     day, tolerance = _day_of(article.published)
     return _Profile(article, _log_tf(stems_of(article.title) * 3 + stems_of(f"{points}\n{article.body[:LEAD_CHARS]}")),
-                    names, _log_tf(stems_of(news)), entities_of(news) | _neutral(news),
+                    names, _log_tf(stems_of(news)), entities_of(news) | _neutral(news), concepts_named(text),
                     frozenset(article.theme_names), days_named(text), day, tolerance)
 
 
@@ -87,6 +91,10 @@ def _neutral(text: str) -> frozenset[str]:
 
 def _log_tf(stems: list[str]) -> dict[str, float]:
     return {s: 1.0 + math.log(n) for s, n in Counter(stems).items()}
+
+
+def _happenings(concepts: frozenset[str]) -> frozenset[str]:
+    return frozenset(c for c in concepts if c.startswith("~"))
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -126,6 +134,7 @@ class _Weights:
         self.n = max(1, len(profiles))
         self.stem_df = Counter(s for p in profiles for s in p.stems)
         self.entity_df = Counter(e for p in profiles for e in p.entities)
+        self.concept_df = Counter(c for p in profiles for c in p.concepts)
         self._stem_idf = {s: self.idf(df) for s, df in self.stem_df.items()}
 
     def idf(self, df: int) -> float:
@@ -141,9 +150,20 @@ class _Weights:
         return {s: v / norm for s, v in vec.items()}
 
     def entity_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
+        return self._overlap(a, b, self.entity_df)
+
+    def concept_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """The mean of two overlaps: the happenings ("~resign") and the places and bodies ("@oas") named,
+        so that sharing a country and a body without a happening counts for half at most."""
+        happenings_a, happenings_b = _happenings(a), _happenings(b)
+        return (self._overlap(happenings_a, happenings_b, self.concept_df)
+                + self._overlap(a - happenings_a, b - happenings_b, self.concept_df)) / 2
+
+    def _overlap(self, a: frozenset[str], b: frozenset[str], df: Counter) -> float:
+        """idf-weighted Dice overlap of two sets of names."""
         if not a or not b:
             return 0.0
-        weight = lambda names: sum(self.idf(self.entity_df[e]) for e in names)  # noqa: E731
+        weight = lambda names: sum(self.idf(df[e]) for e in names)  # noqa: E731
         return 2 * weight(a & b) / (weight(a) + weight(b))
 
 
@@ -154,7 +174,9 @@ def _pair_score(a: _Profile, b: _Profile, va: dict, vb: dict, weights: _Weights)
     words = (_cosine(va, vb) + _cosine(weights.unit(a.lead_stems), weights.unit(b.lead_stems))) / 2
     names = (weights.entity_overlap(a.entities, b.entities)
              + weights.entity_overlap(a.lead_entities, b.lead_entities)) / 2
-    score = WORD_WEIGHT * words + ENTITY_WEIGHT * names + THEME_WEIGHT * _jaccard(a.themes, b.themes)
+    concepts = weights.concept_overlap(a.concepts, b.concepts)
+    score = (WORD_WEIGHT * words + ENTITY_WEIGHT * names + CONCEPT_WEIGHT * concepts
+             + THEME_WEIGHT * _jaccard(a.themes, b.themes))
     return round(min(1.0, factor * score), 4)
 
 
