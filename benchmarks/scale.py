@@ -130,7 +130,19 @@ def report(results: dict[str, dict], args) -> None:
     print(f"{'':<46}" + "".join(f"{label:>14}" for label in labels))
     for name, get in rows:
         print(f"{name:<46}" + "".join(f"{get(results[label])!s:>14}" for label in labels))
+    lock_report(results)
     print("\n" + json.dumps(results))
+
+
+def lock_report(results: dict[str, dict]) -> None:
+    """The store lock's hold times (ms) per kind of call and phase: n, p99, max (trees that report them)."""
+    print("\nstore lock held, per call (ms): n / p99 / max")
+    for label, result in results.items():
+        for when in ("idle", "due_pass", "compaction", "ingest"):
+            holds = result["commands"][when].get("lock", {})
+            cells = [f"{kind} {h['n']}/{h['p99']}/{h['max']}" for kind, h in
+                     sorted(holds.items(), key=lambda item: -item[1]["max"])]
+            print(f"  {label:<9}{when:<11}" + "; ".join(cells))
 
 
 def catalog_report(trees: dict[str, Path], args, proto: dict) -> None:

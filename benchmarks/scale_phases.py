@@ -126,6 +126,46 @@ def build(args: dict) -> dict:
             "files": {p.name: p.stat().st_size for p in Path(args["data"]).iterdir() if p.is_file()}}
 
 
+class TimedLock:
+    """The store's lock, timed: how long each outermost hold lasts, by the store method that took it.
+
+    Installed in place of `TinyStore._lock` (a re-entrant lock in both trees), so every
+    kind of write (and read) reports how long commands could have waited on it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self.holds: dict[str, list[float]] = {}
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            self._local.kind = sys._getframe(2 if sys._getframe(1).f_code.co_name == "__enter__" else 1).f_code.co_name
+            self._local.start = time.perf_counter()
+        self._local.depth = depth + 1
+        return True
+
+    def release(self) -> None:
+        self._local.depth -= 1
+        if self._local.depth == 0:
+            self.holds.setdefault(self._local.kind, []).append(time.perf_counter() - self._local.start)
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def report(self) -> dict:
+        """kind -> {n, p50, p99, max} in ms, and clear."""
+        out = {kind: _summary(samples) for kind, samples in sorted(self.holds.items())}
+        self.holds = {}
+        return out
+
+
 class Probe:
     """Commands fired every `interval` s on the loop; latency from the planned start to the answer."""
 
@@ -178,6 +218,7 @@ async def _commands(args: dict) -> dict:
     started = time.perf_counter()
     store = TinyStore(settings.data_dir)
     out["store_open_s"] = round(time.perf_counter() - started, 2)
+    store._lock = lock = TimedLock()   # hold times per kind of store call, phase by phase
     started = time.perf_counter()
     library = Library(settings, store)
     out["library_s"] = round(time.perf_counter() - started, 2)
@@ -188,10 +229,15 @@ async def _commands(args: dict) -> dict:
     await app.initialize()
     probe = Probe(app, args["subscribers"])
     deadline = time.perf_counter() + 3.0
+    lock.report()
     out["idle"] = _summary(await probe.during(lambda: time.perf_counter() > deadline))
+    out["idle"]["lock"] = lock.report()
     out["due_pass"] = await _during_due_pass(app, probe)
+    out["due_pass"]["lock"] = lock.report()
     out["compaction"] = await _during_thread(probe, lambda: _compact(store))
+    out["compaction"]["lock"] = lock.report()
     out["ingest"] = await _during_thread(probe, lambda: _ingest(args, library))
+    out["ingest"]["lock"] = lock.report()
     await app.shutdown()
     store.close()
     out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -21,6 +21,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 # package (first component under bot/) -> rank; a module may import its own package and lower ranks.
 LAYERS = {
     "__init__": 0, "models": 0, "errors": 0, "nlp": 0,
+    "heap": 0,      # interpreter settings (GIL switch interval, gc.freeze): the due pass, library and app call it
     "metrics": 0,   # counters only (prometheus-client, nothing of ours): delivery, library, telegram record into it
     "extract": 1, "keypoints": 2, "themes": 3, "stories": 4, "digest": 5, "schedule": 5,
     "config": 6, "sources": 7, "store": 7,

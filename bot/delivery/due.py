@@ -25,6 +25,7 @@ from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
 from bot.models import Digest, Push, Subscriber, push_id
 from bot.digest.render import render_html
+from bot.heap import freeze_survivors
 from bot.services import Services
 from bot.schedule.timing import DuePlan, digest_key, next_due_at, plan_due, quiet_until
 
@@ -163,6 +164,7 @@ class DigestScheduler:
                 if not chunk:
                     break
                 await asyncio.to_thread(self.process_chunk, chunk, now, everyone, report)
+                freeze_survivors()   # the records this chunk replaced: full collections stay short (bot.heap)
                 self.sender.wake()
                 await asyncio.sleep(0)
             self._rendered.clear()

@@ -17,6 +17,7 @@ from bot.digest.catalog import Catalog
 from bot.config import Settings
 from bot.library.fetch import poll_sources, store_fetched
 from bot.library.ingest import THEMES_META_KEY, run_ingest, themes_fingerprint
+from bot.heap import freeze_survivors
 from bot.models import Article, IngestReport, Theme
 from bot.sources.config import Source, load_sources
 from bot.sources.state import FetchReport
@@ -157,6 +158,7 @@ class Library:
             articles = rematch_themes(articles, themes)    # in memory; the next ingest stores it
         self.catalog = Catalog.build(articles, themes)
         self.is_ready = True
+        freeze_survivors()   # the new catalog is long-lived: keep full collections short (see bot.heap)
         logger.info("catalog: %d articles, %d stories, %d themes",
                     self.catalog.article_count, len(self.catalog.stories), len(themes))
         save_catalog(self.settings.data_dir, catalog_fingerprint(articles, themes), self.catalog)

@@ -20,6 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseHandler, ContextTy
 from telegram.request import BaseRequest
 
 from bot.errors import StoreError
+from bot.heap import freeze_survivors, tune_for_latency
 from bot.services import Services
 from bot.telegram.handlers.callbacks import callback_handlers
 from bot.telegram.handlers.guards import GUARD_GROUP, guard_handlers, last_resort_handlers
@@ -82,6 +83,8 @@ def build_application(services: Services, *, request: BaseRequest | None = None,
     install_schedules(application, services)
     install_roles(application, services)
     install_health_checks(application)
+    tune_for_latency()
+    freeze_survivors()   # the store and catalog just loaded: never walked by the garbage collector
     return application
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import threading
 import time
-from bisect import bisect_left, bisect_right, insort
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -25,6 +23,7 @@ from bot.errors import StoreError
 from bot.models import Article, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
+from bot.store.tinydb.due_index import DueIndex
 from bot.store.tinydb.files import Compaction, KeyedDB, decode_all, open_table, remove_stale_temp_files
 from bot.store.tinydb.lock import WriterLock
 from bot.store.tinydb.outbox import Outbox, check_statuses
@@ -32,39 +31,6 @@ from bot.store.tinydb.outbox import Outbox, check_statuses
 logger = logging.getLogger(__name__)
 
 DELIVERY_RETENTION = 14 * 86400.0   # seconds a delivery record (and a failed push) is kept
-
-
-class DueIndex:
-    """Active subscribers sorted by (next_due_at, chat_id), kept exact on every save."""
-
-    _REBUILD_AT = 256   # a batch larger than this re-sorts instead of inserting one by one
-
-    def __init__(self, subscribers: Iterable[Subscriber] = ()):
-        self._entries: list[tuple[float, int]] = []
-        self._entry_of: dict[int, tuple[float, int]] = {}
-        self.update(subscribers)
-
-    def update(self, subscribers: Iterable[Subscriber]) -> None:
-        subscribers = list(subscribers)
-        rebuild = len(subscribers) > self._REBUILD_AT
-        for subscriber in subscribers:
-            self.remove(subscriber.chat_id, in_place=not rebuild)
-            if subscriber.is_active and subscriber.next_due_at < math.inf:   # NaN and NEVER are never due
-                entry = (subscriber.next_due_at, subscriber.chat_id)
-                self._entry_of[subscriber.chat_id] = entry
-                if not rebuild:
-                    insort(self._entries, entry)
-        if rebuild:
-            self._entries = sorted(self._entry_of.values())
-
-    def remove(self, chat_id: int, in_place: bool = True) -> None:
-        entry = self._entry_of.pop(chat_id, None)
-        if entry is not None and in_place:
-            del self._entries[bisect_left(self._entries, entry)]
-
-    def due(self, now: float, limit: int) -> list[int]:
-        end = min(bisect_right(self._entries, (now, math.inf)), max(limit, 0))
-        return [chat_id for _, chat_id in self._entries[:end]]
 
 
 def _private_directory(path: Path) -> None:
@@ -164,11 +130,12 @@ class TinyStore:
         self.save_subscribers([subscriber])
 
     def save_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
+        batch = {s.chat_id: s for s in subscribers}
+        docs = {str(key): subscriber_to_doc(s) for key, s in batch.items()}   # outside the lock: readers go on
         with self._lock:
             self._guard()
-            batch = {s.chat_id: s for s in subscribers}
             if batch:
-                self._subscribers_table.apply({str(key): subscriber_to_doc(s) for key, s in batch.items()})
+                self._subscribers_table.apply(docs)
                 self._subscribers.update(batch)
                 self._due.update(batch.values())
 
