@@ -15,11 +15,17 @@ interpreter's, not of our code, made commands wait there (benchmarks/scale.py):
   still freed by reference counting when no longer used; only a reference cycle among
   them that dies later is kept until the process restarts (our records and catalogs
   hold no cycles).
+
+Decoding a table file makes millions of objects at once, and each full collection on the way
+walks all made so far: `paused_gc` keeps the collector off meanwhile (a 100k-record table
+decodes 2-6x faster).
 """
 from __future__ import annotations
 
 import gc
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 SWITCH_INTERVAL = 0.001   # seconds a thread keeps the GIL when another asks for it (Python's default 0.005)
 
@@ -32,3 +38,15 @@ def tune_for_latency() -> None:
 def freeze_survivors() -> None:
     """Exclude every object alive now from future garbage collections (see the module doc)."""
     gc.freeze()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off inside the block, restored after it (nested or not)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -43,7 +43,7 @@ class CleanText:
     notes: tuple[str, ...] = ()             # what the maintainer should know (a header date not used)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyPoint:
     """A verbatim sentence of the article chosen as a key point."""
 
@@ -52,7 +52,7 @@ class KeyPoint:
     why: str = ""        # what the score came from (for `digestbot show --why`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """An ingested article as stored."""
 
@@ -96,7 +96,7 @@ class Theme:
         return self.title.get(language) or self.title.get("en") or self.command
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoryPoint:
     """A key point of a story; `sources` counts the articles that carry it."""
 
@@ -163,7 +163,7 @@ class Digest:
         return tuple(story for section in self.sections for story in section.stories)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subscriber:
     """A chat that subscribed, with its settings and schedule state."""
 

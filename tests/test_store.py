@@ -3,12 +3,14 @@
 What every backend must do is in test_store_contract.py."""
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 
 import pytest
 
 from bot.errors import StoreError
+from bot.heap import paused_gc
 from bot.models import Subscriber
 from bot.store.tinydb.store import DueIndex, TinyStore
 from bot.store.api import SCHEMA_VERSION
@@ -158,3 +160,40 @@ def test_batch_updates_of_50_at_10000_pending_pushes_apply_each_outcome(store):
 
 # -- meta and threads ------------------------------------------------------------------
 
+
+
+def test_a_reopened_store_shares_repeated_settings_among_subscribers(store):
+    """100k subscribers hold a few time zones and theme lists: each is kept once in memory."""
+    store.save_subscribers([Subscriber(chat_id=n, themes=("oas", "celac"), timezone="America/" + "Lima")
+                            for n in range(3)])
+    store = reopen(store)
+    first, *others = store.all_subscribers()
+    assert all(s.timezone is first.timezone and s.themes is first.themes for s in others)
+    assert first.themes == ("oas", "celac") and first.timezone == "America/Lima"
+    store.close()
+
+
+def test_a_record_is_kept_once_in_memory_as_a_model_not_beside_its_document(store):
+    store.save_articles([article("a1")])
+    store = reopen(store)
+    assert store.get_article("a1") is store.all_articles()[0]
+    assert table_json(store.data_dir / "articles.json")["articles"]["a1"]["id"] == "a1"
+    assert not hasattr(store.get_article("a1"), "__dict__")   # a slotted dataclass
+    store.close()
+
+
+def test_decoding_pauses_the_garbage_collector_and_restores_it_as_it_was():
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()   # the inner block does not turn it on under the outer one
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

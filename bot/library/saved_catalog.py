@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 
 from bot import stories as stories_package
 from bot.digest.catalog import Catalog
+from bot.heap import paused_gc
 from bot.models import Article, Story, StoryPoint, StoryVersion, Theme
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,13 @@ def load_catalog(data_dir: Path, fingerprint: str, articles: Sequence[Article],
     It comes without its search index (`Catalog.with_search_index` builds it)."""
     path = data_dir / CACHE_NAME
     try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        if saved.get("fingerprint") != fingerprint:
-            logger.info("saved catalog is out of date: building it again")
-            return None
-        by_id = {a.id: a for a in articles}
-        stories = [_story(doc, by_id) for doc in saved["stories"]]
+        with paused_gc():
+            saved = json.loads(path.read_bytes())
+            if saved.get("fingerprint") != fingerprint:
+                logger.info("saved catalog is out of date: building it again")
+                return None
+            by_id = {a.id: a for a in articles}
+            stories = [_story(doc, by_id) for doc in saved["stories"]]
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -8,7 +8,9 @@ naming the file and record.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any, Iterable
 
 from bot.errors import StoreError
@@ -20,8 +22,34 @@ _PUSH_FIELDS = tuple(f.name for f in fields(Push))
 STATUSES = ("pending", "sent", "failed", "dropped")   # a push's life; "sent" ones become delivery records
 
 
-def _known(doc: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {key: value for key, value in doc.items() if key in names}
+_ARTICLE_NAMES, _SUBSCRIBER_NAMES, _PUSH_NAMES = map(frozenset, (_ARTICLE_FIELDS, _SUBSCRIBER_FIELDS, _PUSH_FIELDS))
+_SHARED_ARTICLE = ("language", "outlet", "published", "source", "author")       # few distinct values
+_SHARED_SUBSCRIBER = ("language", "timezone", "time_of_day", "frequency", "quiet_start", "quiet_end", "chat_type")
+
+
+def _known(doc: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    return doc.copy() if names.issuperset(doc) else {key: value for key, value in doc.items() if key in names}
+
+
+def _share(values: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Repeated strings (a time zone, a language) stored once in memory, not once per record."""
+    for name in names:
+        value = values.get(name)
+        if type(value) is str:
+            values[name] = sys.intern(value)
+
+
+def _shared_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple object per distinct list of theme commands (100k subscribers share a few hundred)."""
+    try:
+        return _names_once(names)
+    except TypeError:   # an unhashable item: kept as it is
+        return names
+
+
+@lru_cache(maxsize=4096)
+def _names_once(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_intern(name) for name in names)
 
 
 def article_to_doc(article: Article) -> dict[str, Any]:
@@ -34,12 +62,17 @@ def article_to_doc(article: Article) -> dict[str, Any]:
 
 
 def article_from_doc(doc: dict[str, Any]) -> Article:
-    values = _known(doc, _ARTICLE_FIELDS)
+    values = _known(doc, _ARTICLE_NAMES)
+    _share(values, _SHARED_ARTICLE)
     values["key_points"] = tuple(KeyPoint(*point) for point in doc.get("key_points", ()))
-    values["themes"] = tuple((command, score) for command, score in doc.get("themes", ()))
+    values["themes"] = tuple((_intern(command), score) for command, score in doc.get("themes", ()))
     values["foreign_passages"] = tuple(doc.get("foreign_passages", ()))
     values["notes"] = tuple(doc.get("notes", ()))
     return Article(**values)
+
+
+def _intern(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str else value
 
 
 def subscriber_to_doc(subscriber: Subscriber) -> dict[str, Any]:
@@ -49,8 +82,9 @@ def subscriber_to_doc(subscriber: Subscriber) -> dict[str, Any]:
 
 
 def subscriber_from_doc(doc: dict[str, Any]) -> Subscriber:
-    values = _known(doc, _SUBSCRIBER_FIELDS)
-    values["themes"] = tuple(doc.get("themes", ()))
+    values = _known(doc, _SUBSCRIBER_NAMES)
+    _share(values, _SHARED_SUBSCRIBER)
+    values["themes"] = _shared_names(tuple(doc.get("themes", ())))
     return Subscriber(**values)
 
 
@@ -67,7 +101,7 @@ def push_to_doc(push: Push, key: str) -> dict[str, Any]:
 
 
 def push_from_doc(doc: dict[str, Any], text: str) -> Push:
-    values = _known(doc, _PUSH_FIELDS)
+    values = _known(doc, _PUSH_NAMES)
     values["text"] = text
     return Push(**values)
 

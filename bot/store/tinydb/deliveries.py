@@ -12,18 +12,31 @@ it under the store's lock.
 from __future__ import annotations
 
 import logging
+import sys
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping, cast
 
 from bot.models import Push
-from bot.store.tinydb.files import Compaction, open_table
+from bot.store.tinydb.files import Compaction, RecordCodec, open_table
 
 logger = logging.getLogger(__name__)
 
 KEEP_DIGESTS = 4            # digests remembered per chat
 KEEP_DAYS = 400             # days of counts kept
 _LAST, _DAYS, _LEGACY = "last_digests", "days", "deliveries"
-Sent = list[Any]            # [digest_key, [parts], sent_at]
+Sent = tuple[str, tuple[int, ...], float]   # (digest_key, parts, sent_at); stored as [key, [parts], sent_at]
+
+
+def _sent_from_doc(doc: dict[str, Any]) -> tuple[Sent, ...]:
+    """A chat's last digests as tuples, each digest key held once in memory (100k chats share a few)."""
+    return tuple((sys.intern(key), tuple(parts), sent_at) for key, parts, sent_at in doc["sent"])
+
+
+def _sent_to_doc(sent: tuple[Sent, ...]) -> dict[str, Any]:
+    return {"sent": [[key, list(parts), sent_at] for key, parts, sent_at in sent]}
+
+
+SENT_CODEC = RecordCodec(_sent_to_doc, _sent_from_doc, "chat's last digests")
 
 
 def day_of(epoch: float) -> str:
@@ -33,9 +46,10 @@ def day_of(epoch: float) -> str:
 class Deliveries:
     def __init__(self, path, clock: Callable[[], float], compaction: Compaction = Compaction()):
         self._clock = clock
-        self.db, self._table = open_table(path, _LAST, compaction)
+        self.db, self._table = open_table(path, _LAST, compaction, SENT_CODEC)
         self._storage = self.db.journaled
-        self._last: dict[int, list[Sent]] = {int(key): doc["sent"] for key, doc in self._table.docs().items()}
+        self._last: dict[int, tuple[Sent, ...]] = {
+            int(key): sent for key, sent in cast(Mapping[str, tuple[Sent, ...]], self._table.docs()).items()}
         self._days: dict[str, int] = {key: doc["count"] for key, doc in self.db.keyed_table(_DAYS).docs().items()}
         legacy = self.db.keyed_table(_LEGACY).docs()
         if legacy:
@@ -87,7 +101,7 @@ class Deliveries:
         if sent is None:
             return
         self._last[new_chat_id] = sent
-        self._storage.commit({_LAST: ({str(new_chat_id): {"sent": sent}}, [str(old_chat_id)])})
+        self._storage.commit({_LAST: ({str(new_chat_id): sent}, [str(old_chat_id)])})
 
     def close(self) -> None:
         self.db.close()
@@ -96,18 +110,18 @@ class Deliveries:
         history = list(self._last.get(chat_id, ()))
         for index, (key, parts, _) in enumerate(history):
             if key == digest_key:
-                history[index] = [key, sorted({*parts, part}), sent_at]
+                history[index] = (key, tuple(sorted({*parts, part})), sent_at)
                 break
         else:
-            history.append([digest_key, [part], sent_at])
-        self._last[chat_id] = history[-KEEP_DIGESTS:]
+            history.append((sys.intern(digest_key), (part,), sent_at))
+        self._last[chat_id] = tuple(history[-KEEP_DIGESTS:])
 
     def _commit(self, chats: Iterable[int], days: Iterable[str], legacy: list[str] | None = None) -> None:
         expired = sorted(self._days)[:-KEEP_DAYS]
         for day in expired:
             del self._days[day]
         changes: dict[str, tuple[dict, list[str]]] = {
-            _LAST: ({str(chat): {"sent": self._last[chat]} for chat in chats}, []),
+            _LAST: ({str(chat): self._last[chat] for chat in chats}, []),
             _DAYS: ({day: {"count": self._days[day]} for day in days}, expired)}
         if legacy:
             changes[_LEGACY] = ({}, legacy)

@@ -47,6 +47,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from bot.errors import StoreError
+from bot.heap import paused_gc
 from bot.store.tinydb.journal import FILE_MODE, Journal, encode_entry, encode_record, fsync_directory
 
 logger = logging.getLogger(__name__)
@@ -191,15 +192,37 @@ class Compaction:
         return journal_records > max(self.min_records, self.ratio * table_records)
 
 
+@dataclass(frozen=True)
+class RecordCodec:
+    """How a table's records live in memory: as the objects `decode` makes of the stored
+    documents (models), encoded back with `encode` only when written. Such a table is
+    written through `KeyedTable.apply` with objects, never with TinyDB's own methods."""
+
+    encode: Callable[[Any], dict]
+    decode: Callable[[dict], Any]
+    kind: str                           # what a record is, for error messages ("article")
+
+
 Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
 
 
 class JournaledStorage(Storage):
     """A TinyDB Storage: one JSON file and its journal, read once, written durably (see the module doc)."""
 
-    def __init__(self, path: str | Path, compaction: Compaction = Compaction()):
+    def __init__(self, path: str | Path, compaction: Compaction = Compaction(),
+                 codecs: Mapping[str, RecordCodec] | None = None):
         self.path = Path(path)
         self.compaction = compaction
+        self._codecs = dict(codecs or {})
+        with paused_gc():
+            self._load()
+        self._background: threading.Thread | None = None
+        self._file_lock = threading.Lock()   # one writer of the table file at a time
+        self.writes = 0        # acknowledged writes (journal appends) since the file was opened
+        self.compactions = 0   # table file rewrites since it was opened
+
+    def _load(self) -> None:
+        """The table file, the journals replayed over it, then the codec tables decoded."""
         self._data, sealed = read_json_file(self.path)
         self._has_file = sealed   # a version-1 file (no checksum line) is rewritten at the first chance
         self.backoff = Backoff()
@@ -213,10 +236,9 @@ class JournaledStorage(Storage):
             self._rotated_records += journal.records
         for changes in self._journal.replay():
             self._apply_in_memory(changes)
-        self._background: threading.Thread | None = None
-        self._file_lock = threading.Lock()   # one writer of the table file at a time
-        self.writes = 0        # acknowledged writes (journal appends) since the file was opened
-        self.compactions = 0   # table file rewrites since it was opened
+        for name, codec in self._codecs.items():
+            if self._data is not None and name in self._data:
+                self._data[name] = decode_all(self.path, self._data[name], codec.decode, codec.kind)
 
     def read(self) -> Tables | None:
         # A shallow copy: TinyDB replaces the table it updates in the returned dict.
@@ -227,8 +249,11 @@ class JournaledStorage(Storage):
         current = self._data or {}
         self.commit({name: _diff(current.get(name, {}), data.get(name, {})) for name in {**current, **data}})
 
-    def commit(self, changes: Changes) -> None:
-        """Apply table -> (upserts, removals) as ONE durable write: a journal append, then memory."""
+    def commit(self, changes: Changes, docs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        """Apply table -> (upserts, removals) as ONE durable write: a journal append, then memory.
+
+        `docs`: table -> key -> the stored document of an upsert, made beforehand (outside the
+        store's lock) for a codec table; the others are encoded here."""
         tables = self._data or {}
         batch = {}
         for name, (upserts, removals) in changes.items():
@@ -238,7 +263,9 @@ class JournaledStorage(Storage):
                 batch[name] = (dict(upserts), removals)
         if not batch:
             return
-        members = {name: {key: encode_record(key, doc) for key, doc in upserts.items()}
+        made = docs or {}
+        members = {name: {key: encode_record(key, made[name][key] if key in made.get(name, ()) else
+                                             self._doc(name, record)) for key, record in upserts.items()}
                    for name, (upserts, _) in batch.items()}
         try:
             self._journal.append(encode_entry({name: (list(members[name].values()), removals)
@@ -260,6 +287,10 @@ class JournaledStorage(Storage):
         elif self.compaction.is_due(self._journal.records + self._rotated_records, self.record_count()):
             self.compact_in_background()
 
+    def _doc(self, table: str, record: Any) -> Any:
+        codec = self._codecs.get(table)
+        return record if codec is None else codec.encode(record)
+
     def record_count(self) -> int:
         return sum(len(table) for table in (self._data or {}).values())
 
@@ -267,7 +298,7 @@ class JournaledStorage(Storage):
         """Rewrite the table file with the whole state now, then empty the journals (caller holds the lock)."""
         self.wait_for_compaction()
         with self._file_lock:
-            write_atomically(self.path, _chunks(self._snapshot()), sealed=True)
+            write_atomically(self.path, _chunks(self._snapshot(), self._doc), sealed=True)
             self._has_file = True
             self._journal.clear()
             self._journal.drop_rotated()
@@ -296,7 +327,7 @@ class JournaledStorage(Storage):
     def _write_snapshot(self, snapshot: dict[str, dict[str, Any]], rotated: Path | None) -> None:
         try:
             with self._file_lock:
-                write_atomically(self.path, _chunks(snapshot), sealed=True)
+                write_atomically(self.path, _chunks(snapshot, self._doc), sealed=True)
                 self._has_file = True
                 if rotated is not None:
                     self._journal.drop_rotated(rotated)
@@ -355,15 +386,17 @@ class JournaledStorage(Storage):
             table.update(upserts)
 
 
-def _chunks(tables: Mapping[str, Mapping[str, Any]], batch: int = 500) -> Iterable[str]:
-    """The table file's JSON, serialized a few hundred records at a time."""
+def _chunks(tables: Mapping[str, Mapping[str, Any]], doc: Callable[[str, Any], Any] = lambda _, record: record,
+            batch: int = 500) -> Iterable[str]:
+    """The table file's JSON, serialized a few hundred records at a time (`doc(table, record)`:
+    the stored document of a record)."""
     yield "{"
     for index, (name, table) in enumerate(tables.items()):
         yield f'{", " if index else ""}{json.dumps(name)}: {{'
         items = list(table.items())
         for start in range(0, len(items), batch):
             yield ("" if start == 0 else ",\n") + ",\n".join(
-                encode_record(key, doc) for key, doc in items[start:start + batch])
+                encode_record(key, doc(name, record)) for key, record in items[start:start + batch])
         yield "}"
     yield "}\n"
 
@@ -386,11 +419,13 @@ class KeyedTable(Table):
         updater(table)
         self.apply(*_diff(current, table))
 
-    def apply(self, upserts: Mapping[str, dict] | None = None, removals: Iterable[str] = ()) -> None:
-        """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)."""
+    def apply(self, upserts: Mapping[str, Any] | None = None, removals: Iterable[str] = (),
+              docs: Mapping[str, dict] | None = None) -> None:
+        """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)
+        (`docs`: the upserts' documents, made beforehand, for a table kept as models)."""
         storage = self._storage
         assert isinstance(storage, JournaledStorage), "a KeyedTable lives in a KeyedDB"
-        storage.commit({self.name: (upserts or {}, removals)})
+        storage.commit({self.name: (upserts or {}, removals)}, None if docs is None else {self.name: docs})
         self.clear_cache()
 
     def docs(self) -> Mapping[str, dict]:
@@ -414,9 +449,12 @@ class KeyedDB(TinyDB):
         return self.storage
 
 
-def open_table(path: Path, name: str, compaction: Compaction = Compaction()) -> tuple[KeyedDB, KeyedTable]:
-    """Open (or prepare) one JSON file, and its journal, holding one table called `name`."""
-    db = KeyedDB(path, storage=JournaledStorage, compaction=compaction)
+def open_table(path: Path, name: str, compaction: Compaction = Compaction(),
+               codec: RecordCodec | None = None) -> tuple[KeyedDB, KeyedTable]:
+    """Open (or prepare) one JSON file, and its journal, holding one table called `name`
+    (its records kept decoded in memory when a `codec` is given)."""
+    db = KeyedDB(path, storage=JournaledStorage, compaction=compaction,
+                 codecs={name: codec} if codec is not None else None)
     return db, db.keyed_table(name)
 
 

@@ -17,20 +17,22 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping, cast
 
 from bot.errors import StoreError
 from bot.models import Article, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.tinydb.due_index import DueIndex
-from bot.store.tinydb.files import Compaction, KeyedDB, decode_all, open_table, remove_stale_temp_files
+from bot.store.tinydb.files import Compaction, KeyedDB, RecordCodec, open_table, remove_stale_temp_files
 from bot.store.tinydb.lock import WriterLock
 from bot.store.tinydb.outbox import Outbox, check_statuses
 
 logger = logging.getLogger(__name__)
 
 DELIVERY_RETENTION = 14 * 86400.0   # seconds a delivery record (and a failed push) is kept
+ARTICLE_CODEC = RecordCodec(article_to_doc, article_from_doc, "article")
+SUBSCRIBER_CODEC = RecordCodec(subscriber_to_doc, subscriber_from_doc, "subscriber")
 
 
 def _private_directory(path: Path) -> None:
@@ -68,19 +70,22 @@ class TinyStore:
         self._compaction = compaction
         self._meta = self._open("meta")
         self._check_schema()
-        self._articles_table = self._open("articles")
-        self._subscribers_table = self._open("subscribers")
-        self._articles: dict[str, Article] = decode_all(
-            self.data_dir / "articles.json", self._articles_table.docs(), article_from_doc, "article")
-        subscribers = decode_all(
-            self.data_dir / "subscribers.json", self._subscribers_table.docs(), subscriber_from_doc, "subscriber")
-        self._subscribers: dict[int, Subscriber] = {s.chat_id: s for s in subscribers.values()}
+        # articles and subscribers are kept once, as models (the table's own memory): not as
+        # documents beside them
+        self._articles_table = self._open("articles", ARTICLE_CODEC)
+        self._subscribers_table = self._open("subscribers", SUBSCRIBER_CODEC)
+        self._subscribers: dict[int, Subscriber] = {
+            s.chat_id: s for s in cast(Mapping[str, Subscriber], self._subscribers_table.docs()).values()}
         self._due = DueIndex(self._subscribers.values())
         self._outbox = Outbox(self.data_dir, clock, delivery_retention, compaction)
         logger.info("store opened: %d articles, %d subscribers", len(self._articles), len(self._subscribers))
 
-    def _open(self, name: str):
-        db, table = open_table(self.data_dir / f"{name}.json", name, self._compaction)
+    @property
+    def _articles(self) -> Mapping[str, Article]:
+        return cast(Mapping[str, Article], self._articles_table.docs())
+
+    def _open(self, name: str, codec: RecordCodec | None = None):
+        db, table = open_table(self.data_dir / f"{name}.json", name, self._compaction, codec)
         self._dbs.append(db)
         return table
 
@@ -114,8 +119,7 @@ class TinyStore:
             self._guard()
             batch = {a.id: a for a in articles}
             if batch:
-                self._articles_table.apply({key: article_to_doc(a) for key, a in batch.items()})
-                self._articles.update(batch)
+                self._articles_table.apply(batch)
                 logger.info("saved %d articles", len(batch))
 
 
@@ -131,11 +135,12 @@ class TinyStore:
 
     def save_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
         batch = {s.chat_id: s for s in subscribers}
-        docs = {str(key): subscriber_to_doc(s) for key, s in batch.items()}   # outside the lock: readers go on
+        batch_by_key = {str(key): s for key, s in batch.items()}
+        docs = {key: subscriber_to_doc(s) for key, s in batch_by_key.items()}   # outside the lock: readers go on
         with self._lock:
             self._guard()
             if batch:
-                self._subscribers_table.apply(docs)
+                self._subscribers_table.apply(batch_by_key, docs=docs)
                 self._subscribers.update(batch)
                 self._due.update(batch.values())
 
@@ -156,7 +161,7 @@ class TinyStore:
                 return
             chat_type = "supergroup" if old.chat_type == "group" else old.chat_type
             moved = replace(old, chat_id=new_chat_id, chat_type=chat_type)
-            self._subscribers_table.apply({str(new_chat_id): subscriber_to_doc(moved)}, [str(old_chat_id)])
+            self._subscribers_table.apply({str(new_chat_id): moved}, [str(old_chat_id)])
             del self._subscribers[old_chat_id]
             self._subscribers[new_chat_id] = moved
             self._due.remove(old_chat_id)
