@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.extract import patterns as pat
-from bot.extract.bounds import MAX_LINE_CHARS, bound_text
+from bot.extract.bounds import bound_text
+from bot.extract.lines import EMOJI, Line, ends_sentence, link_density, normalize_line, read_lines
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             header_date, outlet_of, parse_header, passage_language)
 from bot.extract.meta import split_date as date_in_text
-from bot.extract.paragraphs import article_lines, stop_words
+from bot.extract.line_features import stop_words, word_count
+from bot.extract.paragraphs import article_lines
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
 from bot.nlp import PunktTokenizer, language_code
@@ -35,80 +37,13 @@ MIN_BODY_WORDS = 8                  # fewer words than this left: the page has n
 TITLE_CHARS = 90
 TOP_LINES = 12                      # metadata is looked for in this many lines at the top
 CAPTION_DATE_END = re.compile(r"\b(?:on|el|em)\s+(?:\w+,?\s+)?[^.]{3,25}\d{4}\.$")
-TERMINAL_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-@dataclass
-class _Line:
-    """One paragraph of the page: as written (for link density) and as plain text."""
-
-    original: str
-    text: str
-    is_heading: bool = False
 
 
 @dataclass
 class _Page:
-    lines: list[_Line]
+    lines: list[Line]
     removed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
-
-
-def normalize_line(line: str) -> str:
-    """A line as compared across articles: stripped, whitespace collapsed."""
-    return " ".join(line.translate(INVISIBLE).split())
-
-
-def strip_markdown(line: str) -> str:
-    """Markdown link, emphasis, escape and heading syntax removed; link text kept."""
-    text = pat.MD_HEADING.sub("", pat.MD_TABLE.sub("", line))
-    text = pat.MD_ESCAPE.sub(r"\1", pat.MD_ESCAPE.sub(r"\1", text))
-    for _ in range(3):
-        text = pat.MD_LINK.sub(r"\1", text)
-    text = pat.MD_BOLD.sub(r"\2", text)
-    text = pat.MD_EMPH.sub(r"\1", text)
-    return normalize_line(EMOJI.sub("", text))
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(TERMINAL_END.search(text))
-
-
-def _continues(previous: str, following: str) -> bool:
-    """True when `following` is the rest of a paragraph that a hard wrap broke after `previous`."""
-    if not previous or not following or _ends_sentence(previous) or pat.BULLET.match(following):
-        return False
-    if len(previous) + len(following) > MAX_LINE_CHARS:   # joined lines stay bounded (linear, not quadratic)
-        return False
-    if any(p.search(following) for p in pat.LINE_PATTERNS + pat.SHORT_LINE_PATTERNS):
-        return False
-    last_word = previous.split()[-1].lower()
-    if last_word in pat.CONTINUATION_WORDS:
-        return True
-    is_label = following == following.lower() and len(following.split()) <= 6 and not re.search(r"[.,;:!?]", following)
-    return following[0].islower() and not is_label     # "gustavo petro banned peru": an alt text or tag line
-
-
-def _read_lines(raw_lines: list[str]) -> list[_Line]:
-    """Non-empty lines as paragraphs, with hard-wrapped paragraphs rejoined."""
-    lines: list[_Line] = []
-    for raw_line in raw_lines:
-        original = normalize_line(raw_line)
-        text = strip_markdown(original)
-        if not text:
-            continue
-        if lines and not lines[-1].is_heading and _continues(lines[-1].text, text):
-            lines[-1] = _Line(f"{lines[-1].original} {original}", f"{lines[-1].text} {text}")
-        else:
-            lines.append(_Line(original, text, bool(pat.MD_HEADING.match(original))))
-    return lines
-
-
-def _link_density(line: _Line) -> float:
-    linked = sum(len(m.group(1)) for m in pat.MD_LINK.finditer(line.original))
-    return linked / max(len(line.text), 1)
 
 
 def _stop_density(text: str) -> float:
@@ -120,10 +55,10 @@ def _stop_density(text: str) -> float:
 
 def _is_heading(text: str) -> bool:
     """A short line without sentence punctuation: a subhead, kicker, menu item or credit."""
-    return len(text.split()) <= pat.SHORT_LINE_WORDS and not _ends_sentence(text)
+    return word_count(text) <= pat.SHORT_LINE_WORDS and not ends_sentence(text)
 
 
-def _is_furniture(line: _Line, boilerplate: frozenset[str], *, heuristics: bool = True) -> bool:
+def _is_furniture(line: Line, boilerplate: frozenset[str], *, heuristics: bool = True) -> bool:
     """True when the whole line is page furniture rather than article text.
 
     Without `heuristics` only the curated patterns and the outlet's repeated lines count (a
@@ -140,27 +75,29 @@ def _is_furniture(line: _Line, boilerplate: frozenset[str], *, heuristics: bool 
     letters = re.sub(r"[^\w]|\d|_", "", text)
     if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:
         return True                                  # ALL-CAPS menus, promos, subheads
-    if _link_density(line) >= 0.5:
+    if link_density(line) >= 0.5:
         return True
-    return len(words) >= 10 and not _ends_sentence(text) and _stop_density(text) < 0.12
+    return len(words) >= 10 and not ends_sentence(text) and _stop_density(text) < 0.12
 
 
 def _classify(page: _Page, boilerplate: frozenset[str], *, lenient: bool = False, keep_captions: bool = False) -> None:
     """Drop furniture lines, everything after a trailer marker, and event adverts."""
-    kept: list[_Line] = []
+    kept: list[Line] = []
     content_words = 0
     in_event = False
     is_article = [True] * len(page.lines) if lenient else article_lines(page.lines)
     if sum(len(line.text.split()) for line, keep in zip(page.lines, is_article) if keep) < MIN_BODY_WORDS:
         is_article = [True] * len(page.lines)    # the classifier found no article: never lose a short real page
+    article_after = _article_words_after(page.lines, is_article)
     for index, line in enumerate(page.lines):
         text = line.text
-        if content_words >= 40 and any(p.search(text) for p in pat.TERMINAL_PATTERNS):
+        if (content_words >= 40 and any(p.search(text) for p in pat.TERMINAL_PATTERNS)
+                and (lenient or article_after[index] <= content_words)):
             page.removed.extend(rest.text for rest in page.lines[index:])
             break
         if any(p.search(text) for p in pat.EVENT_PATTERNS):
             in_event = True
-        elif in_event and len(text.split()) >= 15 and _ends_sentence(text) and not line.is_heading:
+        elif in_event and len(text.split()) >= 15 and ends_sentence(text) and not line.is_heading:
             in_event = False
         is_top_list = content_words < 40 and pat.BULLET.match(text) and len(text.split()) <= 24
         if (in_event or is_top_list or not is_article[index] or _is_furniture(line, boilerplate, heuristics=not lenient)
@@ -170,6 +107,16 @@ def _classify(page: _Page, boilerplate: frozenset[str], *, lenient: bool = False
         kept.append(line)
         content_words += len(text.split())
     page.lines = kept
+
+
+def _article_words_after(lines: list[Line], is_article: list[bool]) -> list[int]:
+    """For each line, the words of the article lines after it: a "Related articles" box with more
+    article after it than before is inside the article, not its end."""
+    after, total = [0] * len(lines), 0
+    for index in range(len(lines) - 1, -1, -1):
+        after[index] = total
+        total += word_count(lines[index].text) if is_article[index] else 0
+    return after
 
 
 def _is_caption(text: str) -> bool:
@@ -218,7 +165,7 @@ def _cut_tweets(page: _Page, language: str) -> None:
         else:
             page.removed.append(text[cut:].strip())
         if rest:
-            kept.append(_Line(rest, rest))
+            kept.append(Line(rest, rest))
     page.lines = kept
 
 
@@ -260,7 +207,7 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
     if first is not None and (match := DATE_STAMP.match(raw_lines[first])):
         stamp = match.group(1)
         raw_lines[first] = raw_lines[first][match.end():]
-    lines = _read_lines(raw_lines)
+    lines = read_lines(raw_lines)
     texts = [line.text for line in lines]
     header_published, date_note = header_date(fields["date"], today) if "date" in fields else ("", "")
     published = header_published or stamp or find_date(texts)
@@ -281,7 +228,7 @@ def clean_text(raw: str, *, path: str = "", boilerplate: frozenset[str] = frozen
                      notes=(date_note,) if date_note else ())
 
 
-def _clean_body(lines: list[_Line], repeated: frozenset[str], title: str, fields: dict[str, str], *,
+def _clean_body(lines: list[Line], repeated: frozenset[str], title: str, fields: dict[str, str], *,
                 lenient: bool, keep_captions: bool = False) -> tuple[_Page, str, list[str]]:
     """The page's article paragraphs and language; `lenient` keeps what the paragraph classifier doubts."""
     page = _Page(list(lines))
