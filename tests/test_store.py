@@ -98,7 +98,8 @@ def test_sent_pushes_move_to_compact_deliveries_and_leave_the_outbox(store):
     outbox = table_json(store.data_dir / "outbox.json")["outbox"]
     deliveries = table_json(store.data_dir / "deliveries.json")
     assert list(outbox) == ["2:d1:0"] and outbox["2:d1:0"]["attempts"] == 1
-    assert deliveries["last_digests"] == {"1": {"sent": [["d1", [0], deliveries["last_digests"]["1"]["sent"][0][2]]]}}
+    sent = json.loads(deliveries["last_digests"]["1"]["sent"])   # one JSON text per chat (schema 3)
+    assert list(deliveries["last_digests"]) == ["1"] and sent == [["d1", [0], sent[0][2]]]
     assert sum(doc["count"] for doc in deliveries["days"].values()) == 1
     assert store.pending_pushes(1000.0, 5)[0].text == "<b>digest d1</b>"
 
@@ -125,7 +126,7 @@ def test_a_chat_keeps_its_last_few_digests_not_every_push_and_none_is_sent_twice
         store.enqueue_pushes([push(1, f"day{day}", part) for part in range(2)])
         store.update_pushes([push(1, f"day{day}", part, status="sent") for part in range(2)])
     store = reopen(store)
-    kept = table_json(store.data_dir / "deliveries.json")["last_digests"]["1"]["sent"]
+    kept = json.loads(table_json(store.data_dir / "deliveries.json")["last_digests"]["1"]["sent"])
     assert [key for key, _, _ in kept] == ["day16", "day17", "day18", "day19"]
     assert all(parts == [0, 1] for _, parts, _ in kept)
     assert store.enqueue_pushes([push(1, "day19", 1), push(1, "day19", 2)]) == 1   # part 1 was sent
@@ -142,7 +143,7 @@ def test_delivery_records_of_an_older_store_are_folded_into_last_digests_and_day
     store = reopen(store)
     tables = table_json(tmp_path / "deliveries.json")
     assert "deliveries" not in tables or not tables["deliveries"]
-    assert [key for key, _, _ in tables["last_digests"]["1"]["sent"]] == ["c", "d", "e", "f"]
+    assert [key for key, _, _ in json.loads(tables["last_digests"]["1"]["sent"])] == ["c", "d", "e", "f"]
     assert sorted(doc["count"] for doc in tables["days"].values()) == [2] * 6
 
 
@@ -197,3 +198,27 @@ def test_decoding_pauses_the_garbage_collector_and_restores_it_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_last_digests_of_a_schema_2_store_are_read_and_written_back_as_one_text_per_chat(tmp_path):
+    older_sent = [["a", [0, 1], 50.0], ["b", [0], 90.0]]
+    older = {"last_digests": {"1": {"sent": older_sent}},
+             "days": {"1970-01-01": {"count": 3}}}
+    write_atomically(tmp_path / "deliveries.json", [json.dumps(older) + "\n"], sealed=True)
+    TinyStore(tmp_path).close()   # opened and closed: the file is written in today's layout
+    assert table_json(tmp_path / "deliveries.json")["last_digests"]["1"] == {"sent": json.dumps(older_sent)}
+    store = TinyStore(tmp_path, clock=lambda: 100.0)
+    assert store.enqueue_pushes([push(1, "a", 1), push(1, "a", 2), push(1, "b"), push(2, "a")]) == 2
+    store.update_pushes([push(1, "a", 2, status="sent")])
+    store = reopen(store)
+    sent = table_json(tmp_path / "deliveries.json")["last_digests"]["1"]["sent"]
+    assert json.loads(sent) == [["a", [0, 1, 2], 100.0], ["b", [0], 90.0]]
+    assert store.enqueue_pushes([push(1, "a", 2), push(1, "b", 1)]) == 1   # a:2 was sent; b:1 never was
+    store.close()
+
+
+def test_a_damaged_last_digests_record_is_named_with_its_file(tmp_path):
+    write_atomically(tmp_path / "deliveries.json", [json.dumps({"last_digests": {"7": {"sent": "oops"}}}) + "\n"],
+                     sealed=True)
+    with pytest.raises(StoreError, match=r"deliveries.json: record '7' is not a valid chat's last digests"):
+        TinyStore(tmp_path)

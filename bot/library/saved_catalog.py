@@ -26,7 +26,7 @@ from bot.models import Article, Story, StoryPoint, StoryVersion, Theme
 logger = logging.getLogger(__name__)
 
 CACHE_NAME = "catalog.cache.json"
-FORMAT = 2
+FORMAT = 3   # 3: the fingerprint hashes one repr of the articles' tuples
 
 
 def _code_version() -> str:
@@ -43,9 +43,11 @@ def catalog_fingerprint(articles: Sequence[Article], themes: Sequence[Theme]) ->
     """Changes whenever the stories built from these articles and themes could change."""
     digest = hashlib.sha256(f"{FORMAT} {_CODE_VERSION}".encode())
     digest.update(json.dumps([[t.command, list(t.terms), list(t.exclude)] for t in themes]).encode())
-    for a in sorted(articles, key=lambda a: a.id):
-        digest.update(json.dumps([a.id, a.content_hash, a.first_seen, a.updated_at, a.is_retired, a.published,
-                                  a.title, a.outlet, a.themes, len(a.key_points)]).encode())
+    # one repr of plain tuples (str, float, bool: the same text in every process), not a JSON text
+    # per article: a tenth of the time at 20k articles
+    digest.update(repr(sorted((a.id, a.content_hash, a.first_seen, a.updated_at, a.is_retired, a.published,
+                               a.title, a.outlet, a.themes, len(a.key_points)) for a in articles)).encode(
+        "utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

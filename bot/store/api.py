@@ -10,7 +10,8 @@ from typing import Iterable, Protocol
 
 from bot.models import Article, Push, Subscriber
 
-SCHEMA_VERSION = 2   # 2: table files end with a checksum line, journals count their writes (1 still reads)
+SCHEMA_VERSION = 3   # 3: a chat's last digests stored as one JSON text (2 and 1 still read)
+# 2: table files end with a checksum line, journals count their writes
 
 
 ARTICLES_VERSION_KEY = "articles_version"   # meta key a shared store bumps on every article write

@@ -5,14 +5,17 @@
   instant digest) is never delivered twice;
 - `days`: how many messages were sent per UTC day, for `/stats`.
 
-A store written before (one record per sent push, table `deliveries`) is folded into
-these two tables at open, in one write. Not thread-safe on its own: the outbox calls
-it under the store's lock.
+A chat's last digests are kept, on disk and in memory, as one JSON text
+(`[[digest_key, [parts], sent_at], ...]`), read only when that chat is sent to: at 100k
+chats the file opens in a tenth of the time nested lists take and holds 23 MB, not 50-130
+(schema 3; a schema-2 list is read as well and written back as text). A store written before
+that (one record per sent push, table `deliveries`) is folded into these two tables at open,
+in one write. Not thread-safe on its own: the outbox calls it under the store's lock.
 """
 from __future__ import annotations
 
+import json
 import logging
-import sys
 import time
 from typing import Any, Callable, Iterable, Mapping, cast
 
@@ -24,19 +27,29 @@ logger = logging.getLogger(__name__)
 KEEP_DIGESTS = 4            # digests remembered per chat
 KEEP_DAYS = 400             # days of counts kept
 _LAST, _DAYS, _LEGACY = "last_digests", "days", "deliveries"
-Sent = tuple[str, tuple[int, ...], float]   # (digest_key, parts, sent_at); stored as [key, [parts], sent_at]
+Sent = list[Any]            # [digest_key, [parts], sent_at]
 
 
-def _sent_from_doc(doc: dict[str, Any]) -> tuple[Sent, ...]:
-    """A chat's last digests as tuples, each digest key held once in memory (100k chats share a few)."""
-    return tuple((sys.intern(key), tuple(parts), sent_at) for key, parts, sent_at in doc["sent"])
+def _sent_from_doc(doc: dict[str, Any]) -> str:
+    """A chat's last digests as their JSON text (schema 2 stored the list itself)."""
+    sent = doc["sent"]
+    if isinstance(sent, list):
+        return json.dumps(sent)
+    if not isinstance(sent, str) or not (sent.startswith("[") and sent.endswith("]")):
+        raise ValueError("'sent' is neither a list nor the JSON text of one")
+    return sent
 
 
-def _sent_to_doc(sent: tuple[Sent, ...]) -> dict[str, Any]:
-    return {"sent": [[key, list(parts), sent_at] for key, parts, sent_at in sent]}
+def _sent_to_doc(sent: str) -> dict[str, Any]:
+    return {"sent": sent}
 
 
-SENT_CODEC = RecordCodec(_sent_to_doc, _sent_from_doc, "chat's last digests")
+def _history(text: str | None) -> list[Sent]:
+    return json.loads(text) if text else []
+
+
+SENT_CODEC = RecordCodec(_sent_to_doc, _sent_from_doc, "chat's last digests",
+                         is_outdated=lambda doc: isinstance(doc.get("sent"), list))
 
 
 def day_of(epoch: float) -> str:
@@ -48,8 +61,7 @@ class Deliveries:
         self._clock = clock
         self.db, self._table = open_table(path, _LAST, compaction, SENT_CODEC)
         self._storage = self.db.journaled
-        self._last: dict[int, tuple[Sent, ...]] = {
-            int(key): sent for key, sent in cast(Mapping[str, tuple[Sent, ...]], self._table.docs()).items()}
+        self._last: dict[int, str] = {int(key): sent for key, sent in cast(Mapping[str, str], self._table.docs()).items()}
         self._days: dict[str, int] = {key: doc["count"] for key, doc in self.db.keyed_table(_DAYS).docs().items()}
         legacy = self.db.keyed_table(_LEGACY).docs()
         if legacy:
@@ -72,8 +84,10 @@ class Deliveries:
     # -- reads -----------------------------------------------------------------
 
     def is_delivered(self, push: Push) -> bool:
-        return any(key == push.digest_key and push.part in parts
-                   for key, parts, _ in self._last.get(push.chat_id, ()))
+        text = self._last.get(push.chat_id)
+        if not text or json.dumps(push.digest_key) not in text:   # the usual case, without parsing
+            return False
+        return any(key == push.digest_key and push.part in parts for key, parts, _ in _history(text))
 
     def sent_since(self, since: float) -> int:
         first = day_of(since)
@@ -107,14 +121,14 @@ class Deliveries:
         self.db.close()
 
     def _note(self, chat_id: int, digest_key: str, part: int, sent_at: float) -> None:
-        history = list(self._last.get(chat_id, ()))
+        history = _history(self._last.get(chat_id))
         for index, (key, parts, _) in enumerate(history):
             if key == digest_key:
-                history[index] = (key, tuple(sorted({*parts, part})), sent_at)
+                history[index] = [key, sorted({*parts, part}), sent_at]
                 break
         else:
-            history.append((sys.intern(digest_key), (part,), sent_at))
-        self._last[chat_id] = tuple(history[-KEEP_DIGESTS:])
+            history.append([digest_key, [part], sent_at])
+        self._last[chat_id] = json.dumps(history[-KEEP_DIGESTS:])
 
     def _commit(self, chats: Iterable[int], days: Iterable[str], legacy: list[str] | None = None) -> None:
         expired = sorted(self._days)[:-KEEP_DAYS]

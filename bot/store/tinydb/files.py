@@ -201,6 +201,7 @@ class RecordCodec:
     encode: Callable[[Any], dict]
     decode: Callable[[dict], Any]
     kind: str                           # what a record is, for error messages ("article")
+    is_outdated: Callable[[dict], bool] = lambda doc: False   # an older layout: the file is rewritten soon
 
 
 Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
@@ -238,6 +239,8 @@ class JournaledStorage(Storage):
             self._apply_in_memory(changes)
         for name, codec in self._codecs.items():
             if self._data is not None and name in self._data:
+                if any(codec.is_outdated(doc) for doc in self._data[name].values()):
+                    self._has_file = False   # rewritten in today's layout at the first write or close
                 self._data[name] = decode_all(self.path, self._data[name], codec.decode, codec.kind)
 
     def read(self) -> Tables | None:
