@@ -146,15 +146,18 @@ def lock_report(results: dict[str, dict]) -> None:
 
 
 def catalog_report(trees: dict[str, Path], args, proto: dict) -> None:
-    """CPU seconds of Catalog.build, dated and undated, per size and tree."""
-    print(f"{'articles':>9}{'':>3}" + "".join(f"{label + ' ' + kind:>20}" for label in trees
+    """CPU seconds of Catalog.build, dated and undated, per size and tree; and (trees that have it)
+    of Catalog.update after one changed article ("upd")."""
+    print(f"{'articles':>9}{'':>3}" + "".join(f"{label + ' ' + kind:>30}" for label in trees
                                           for kind in ("dated", "undated")))
     for size in (int(n) for n in args.catalog.split(",")):
         row = []
         for label, code in trees.items():
             figures = phase(code, "catalog", {**proto, "articles": size, "digests": str(ROOT / "digests")})
-            row += [f"{figures[kind]['cpu_s']}s/{figures[kind]['stories']}st" for kind in ("dated", "undated")]
-        print(f"{size:>9}{'':>3}" + "".join(f"{cell:>20}" for cell in row), flush=True)
+            row += [f"{figures[kind]['cpu_s']}s/{figures[kind]['stories']}st"
+                    + (f" upd {figures[kind]['update_one_s']}s" if "update_one_s" in figures[kind] else "")
+                    for kind in ("dated", "undated")]
+        print(f"{size:>9}{'':>3}" + "".join(f"{cell:>30}" for cell in row), flush=True)
 
 
 def main() -> int:

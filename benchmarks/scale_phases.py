@@ -304,8 +304,16 @@ def catalog(args: dict) -> dict:
             articles = replicas({**args, "seeds": seeds, "undated": undated})
         started = time.process_time()
         built = Catalog.build(articles, themes)
-        out["undated" if undated else "dated"] = {"cpu_s": round(time.process_time() - started, 2),
-                                                  "stories": len(built.stories)}
+        figures = out["undated" if undated else "dated"] = {"cpu_s": round(time.process_time() - started, 2),
+                                                            "stories": len(built.stories)}
+        if hasattr(built, "update"):   # this tree: one changed article, the catalog updated from the last one
+            middle = len(articles) // 2
+            changed = [*articles[:middle], replace(articles[middle], title=articles[middle].title + " (updated)"),
+                       *articles[middle + 1:]]
+            started = time.process_time()
+            updated = built.update(changed, themes)
+            figures["update_one_s"] = round(time.process_time() - started, 2)
+            figures["regrouped"] = updated.grouping.regrouped
     return out
 
 

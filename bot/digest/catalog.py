@@ -1,7 +1,9 @@
 """The catalog: every story and theme of one ingest, indexed for the bot's lookups. Pure.
 
-Built once per ingest (`Catalog.build`), then read by many handlers at once: it
-is never mutated after building. Search (`bot.digest.search`) is plain words over
+Built from scratch (`Catalog.build`) or from the previous catalog (`Catalog.update`:
+only the stories a changed article reaches are grouped again, see
+`bot.stories.incremental`), then read by many handlers at once: it is never mutated
+after building. Search (`bot.digest.search`) is plain words over
 the whole clean text, a theme's terms as synonyms, ranked by where the words occur
 and by recency.
 """
@@ -13,7 +15,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 from bot.models import Article, Story, Theme
-from bot.stories.group import group_stories
+from bot.stories.incremental import Grouping
 from bot.stories.story import news_order
 from bot.digest.ids import short_story_id
 from bot.digest.search import SearchIndex
@@ -33,16 +35,30 @@ class Catalog:
     _rank: Mapping[str, int] = field(default_factory=dict, repr=False)          # story id -> position
     _search: SearchIndex = field(default_factory=SearchIndex, repr=False)
     is_searchable: bool = True   # False: built without its search index yet (see with_search_index)
+    grouping: Grouping | None = field(default=None, repr=False, compare=False)   # what `update` regroups from
 
     @classmethod
     def build(cls, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
         """Group the live (not retired) articles into stories and index them."""
         live = [article for article in articles if not article.is_retired]
-        return cls.from_stories(group_stories(live), themes, article_count=len(live))
+        grouping = Grouping.full(live)
+        return cls.from_stories(grouping.stories, themes, article_count=len(live), grouping=grouping)
+
+    def update(self, articles: Sequence[Article], themes: Sequence[Theme]) -> "Catalog":
+        """The catalog of `articles`, grouping again only the stories that changed articles reach
+        (this catalog itself when nothing changed); built from scratch when the themes changed or
+        this catalog was not grouped here (a saved one)."""
+        if self.grouping is None or tuple(themes) != self.themes:
+            return Catalog.build(articles, themes)
+        live = [article for article in articles if not article.is_retired]
+        grouping = self.grouping.update(live)
+        if grouping is self.grouping:
+            return self
+        return Catalog.from_stories(grouping.stories, themes, article_count=len(live), grouping=grouping)
 
     @classmethod
     def from_stories(cls, stories: Iterable[Story], themes: Sequence[Theme], article_count: int,
-                     *, searchable: bool = True) -> "Catalog":
+                     *, searchable: bool = True, grouping: Grouping | None = None) -> "Catalog":
         """Index stories already grouped (a fresh grouping, or the saved one of an unchanged store).
 
         `searchable=False` leaves out the search index (it reads every article's text: the
@@ -70,6 +86,7 @@ class Catalog:
             _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
             _search=SearchIndex.build(ordered, themes) if searchable else SearchIndex(),
             is_searchable=searchable,
+            grouping=grouping,
         )
 
     def with_search_index(self) -> "Catalog":

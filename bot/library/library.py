@@ -156,7 +156,9 @@ class Library:
         articles = self.store.all_articles()
         if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(themes):
             articles = rematch_themes(articles, themes)    # in memory; the next ingest stores it
-        self.catalog = Catalog.build(articles, themes)
+            self.catalog = Catalog.build(articles, themes)
+        else:   # only the stories the changed articles reach are grouped again
+            self.catalog = self.catalog.update(articles, themes)
         self.is_ready = True
         freeze_survivors()   # the new catalog is long-lived: keep full collections short (see bot.heap)
         logger.info("catalog: %d articles, %d stories, %d themes",

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from bot.models import Article, Story, newest_first
 from bot.stories.evidence import days_apart, days_named, numbers_named
@@ -39,7 +39,7 @@ from bot.stories.points import merge_points
 from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
 
-__all__ = ["group_stories", "merge_points", "same_event"]
+__all__ = ["corpus_weights", "group_stories", "merge_points", "same_event"]
 
 SAME_EVENT = 0.3          # a pair at or above this is the same event
 STRONG_EVENT = 0.35       # ... and at or above this when a date is missing or only a month
@@ -195,16 +195,33 @@ def same_event(a: Article, b: Article) -> float:
 
 # ---------------------------------------------------------------- grouping
 
-def group_stories(articles: Sequence[Article]) -> list[Story]:
-    """Articles grouped into stories (same event), newest first."""
+def group_stories(articles: Sequence[Article], weights: _Weights | None = None) -> list[Story]:
+    """Articles grouped into stories (same event), newest first.
+
+    `weights`: the corpus statistics to score with (`corpus_weights`); by default those of
+    `articles` themselves. `bot.stories.incremental` passes the ones it froze."""
     profiles = [_profile(article) for article in articles]
-    weights = _Weights(profiles)
+    if weights is None:
+        weights = _Weights(profiles)
     vectors = [weights.vector(p) for p in profiles]
+    scored = _scored_pairs(profiles, vectors, weights, _candidate_pairs(profiles, vectors, weights))
+    return _stories_of(profiles, vectors, weights, scored)
+
+
+def _scored_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict], weights: _Weights,
+                  pairs: Iterable[tuple[int, int]]) -> list[tuple[float, int, int]]:
+    """(score, i, j) of the candidate pairs that are the same event."""
     scored = []
-    for i, j in _candidate_pairs(profiles, vectors, weights):
+    for i, j in pairs:
         score = _pair_score(profiles[i], profiles[j], vectors[i], vectors[j], weights)
         if score >= SAME_EVENT:
             scored.append((score, i, j))
+    return scored
+
+
+def _stories_of(profiles: Sequence[_Profile], vectors: Sequence[dict], weights: _Weights,
+                scored: list[tuple[float, int, int]]) -> list[Story]:
+    """The stories that merging the scored pairs best first makes, newest first."""
     known = {(i, j): score for score, i, j in scored}
 
     def score_pair(i: int, j: int) -> float:
@@ -224,16 +241,26 @@ def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],
     """Pairs worth scoring: close in time and sharing rare entities or signature words."""
     postings: dict[str, list[int]] = defaultdict(list)
     for index, (profile, vector) in enumerate(zip(profiles, vectors)):
-        rare = sorted(vector, key=lambda s: -vector[s])[:SIGNATURE_TERMS]
-        keys = {f"e:{e}" for e in profile.entities if weights.entity_df[e] <= MAX_POSTING}
-        keys.update(f"s:{s}" for s in rare if weights.stem_df[s] <= MAX_POSTING)
-        for key in keys:
+        for key in _keys(profile, vector, weights):
             postings[key].append(index)
     shared: Counter = Counter()
     for members in postings.values():
         if len(members) > 1:
             shared.update(_close_pairs(profiles, members))
     return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
+
+
+def _keys(profile: _Profile, vector: dict[str, float], weights: _Weights) -> set[str]:
+    """The posting keys of one article: its rare entities and signature words."""
+    rare = sorted(vector, key=lambda s: -vector[s])[:SIGNATURE_TERMS]
+    keys = {f"e:{e}" for e in profile.entities if weights.entity_df[e] <= MAX_POSTING}
+    keys.update(f"s:{s}" for s in rare if weights.stem_df[s] <= MAX_POSTING)
+    return keys
+
+
+def corpus_weights(articles: Sequence[Article]) -> _Weights:
+    """The corpus statistics (document frequencies) grouping scores with, over these articles."""
+    return _Weights([_profile(article) for article in articles])
 
 
 def _close_pairs(profiles: Sequence[_Profile], members: list[int]) -> Iterator[tuple[int, int]]:
