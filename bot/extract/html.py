@@ -36,6 +36,8 @@ from bot.extract.bounds import has_too_many_tags
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "es", "pt")
+SHORT_BODY_WORDS = 200        # a precision-oriented body shorter than this is checked against a recall-oriented one
+RECALL_RATIO = 1 / 0.3        # ... which replaces it when this many times longer (fitted on the odd pages: 0.1-0.6 alike)
 _HIDDEN = ("script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button", "select")
 _BLOCKS = ("p", "div", "section", "article", "main", "li", "h1", "h2", "h3", "h4", "h5", "h6",
            "blockquote", "pre", "tr", "figcaption", "dd", "dt", "br", "header", "aside", "table", "ul", "ol")
@@ -97,9 +99,10 @@ def visible_text(html: str) -> str:
     return _paragraphs(tree.text_content())
 
 
-def _bare_extraction(html: str, url: str, today: dt.date) -> Document | None:
+def _bare_extraction(html: str, url: str, today: dt.date, *, favor_recall: bool = False) -> Document | None:
     try:
-        document = trafilatura.bare_extraction(html, url=url or None, favor_precision=True, include_comments=False,
+        document = trafilatura.bare_extraction(html, url=url or None, favor_precision=not favor_recall,
+                                             favor_recall=favor_recall, include_comments=False,
                                              with_metadata=True, date_extraction_params={
                                                  "extensive_search": False, "original_date": True,
                                                  "max_date": today.isoformat()})
@@ -107,6 +110,15 @@ def _bare_extraction(html: str, url: str, today: dt.date) -> Document | None:
         logger.info("trafilatura failed on a page (%s)", exc.__class__.__name__)
         return None
     return document if isinstance(document, Document) else None   # as_dict=False: a Document or None
+
+
+def _recall_body(html: str, url: str, today: dt.date, body: str) -> str:
+    """trafilatura's recall-oriented body instead of a short precision-oriented one when it is
+    RECALL_RATIO times longer: favor_precision sometimes keeps a notice ("This copy is for your
+    personal, non-commercial use only …") and drops the article."""
+    doc = _bare_extraction(html, url, today, favor_recall=True)
+    recall = _paragraphs(doc.text or "") if doc is not None else ""
+    return recall if len(body.split()) * RECALL_RATIO < len(recall.split()) else body
 
 
 def extract_html(html: str, url: str = "", *, today: dt.date | None = None) -> HtmlExtraction:
@@ -118,6 +130,8 @@ def extract_html(html: str, url: str = "", *, today: dt.date | None = None) -> H
     today = today or dt.date.today()
     doc = None if has_too_many_tags(html) else _bare_extraction(html, url, today)   # bounded time
     body = _paragraphs(doc.text or "") if doc is not None else ""
+    if doc is not None and len(body.split()) < SHORT_BODY_WORDS:
+        body = _recall_body(html, url, today, body)
     if not body:
         body = visible_text(html)
     if doc is None:

@@ -21,6 +21,7 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"^(region|theme|tags?|etiquetas|temas?|secci[oó]n|filed under):\s",
     r"^read more\b", r"^leer m[aá]s\b", r"^continue reading\b", r"^sigue leyendo\b",
     r"^see also\b", r"^ver tambi[eé]n\b", r"^it may interest you\b", r"^you may also like\b",
+    r"^voc[eê] (tamb[eé]m )?(pode|poder[aá]) gostar\b",
     r"^(te puede interesar|tambi[eé]n te puede interesar|lee tambi[eé]n|le[ae] m[aá]s)\b",
     r"^(te recomendamos|puedes ver|mira tambi[eé]n|no te pierdas|recomendados?)\b",
     r"^leave a (comment|reply)\b", r"^(\d+\s+)?comments?\s*$", r"^(deja|dejar) (un|tu) comentario\b",
@@ -47,7 +48,9 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"^(diario digital|actualizado)\b", r"\|\s*actualizado\b",
     r"^(newsletter|bolet[ií]n)\b", r"^(publicidad|advertisement|anuncio)\s*$",
     r"^(you must read|must read|le[ae] tambi[eé]n|leia tamb[eé]m|veja tamb[eé]m|saiba mais)\b",
-    r"\byou are subscribed to\b", r"^(first|last)\s+(modification|modified|update|updated)\b",
+    r"\byou are subscribed to\b", r"^(?:the )?(?:below|following|above)\b.{0,40}\battributable to\b",
+    r"^(?:lo )?(?:siguiente|anterior)\b.{0,40}\batribuible a\b",   # a spokesperson's release formula
+    r"^(first|last)\s+(modification|modified|update|updated)\b",
     r"^(updated|actualizado|atualizado|modificado)\s*:",
     r"\bnot supported\b.*\bbrowser\b", r"\bno (es|est[aá]) (compatible|soportado)\b.*\bnavegador\b",
 ))
@@ -83,7 +86,8 @@ def is_furniture_line(text: str) -> bool:
 
 # Markers after which everything on the page is trailer (comments, author boxes, related links).
 TERMINAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
-    r"^you may also like\b", r"^leave a (comment|reply)\b", r"^note to readers\b",
+    r"^you may also like\b", r"^voc[eê] (tamb[eé]m )?(pode|poder[aá]) gostar\b", r"^leave a (comment|reply)\b",
+    r"^note to readers\b",
     r"^related (articles|posts|stories)\b", r"^noticias relacionadas\b", r"^articles by:",
 ))
 
