@@ -49,6 +49,7 @@ from tinydb.table import Table
 from bot.errors import StoreError
 from bot.heap import paused_gc
 from bot.store.tinydb.journal import FILE_MODE, Journal, encode_entry, encode_record, fsync_directory
+from bot.store.tinydb.tablefile import RecordHook, TableShapeError, parse_tables
 
 logger = logging.getLogger(__name__)
 
@@ -111,20 +112,24 @@ def write_atomically(path: Path, chunks: Iterable[str], *, sealed: bool = False)
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}; check free space and permissions") from exc
 
 
-def unseal(path: Path, data: bytes) -> tuple[bytes, bool]:
-    """The JSON of a table file and whether it carried a checksum line; StoreError when it does not match."""
+def unseal(path: Path, data: bytes) -> tuple[memoryview, bool]:
+    """The JSON of a table file (a view of `data`, not a copy: files run to 100 MB) and whether it
+    carried a checksum line; StoreError when it does not match."""
     match = _TRAILER.search(data, max(0, len(data) - _TRAILER_SEARCH))
     if match is None:
-        return data, False
-    body = data[:match.start()]
+        return memoryview(data), False
+    body = memoryview(data)[:match.start()]
     if len(body) != int(match.group(2)) or zlib.crc32(body) != int(match.group(1), 16):
         raise StoreError(f"{path} is damaged (its checksum does not match its content: a disk error, "
                          f"a cut or an edit); {_ADVICE}")
     return body, True
 
 
-def read_json_file(path: Path) -> tuple[Tables | None, bool]:
-    """(the tables in `path` or None if it does not exist, whether it was sealed); StoreError naming the file."""
+def read_json_file(path: Path, hooks: Mapping[str, RecordHook] | None = None) -> tuple[Tables | None, bool]:
+    """(the tables in `path` or None if it does not exist, whether it was sealed); StoreError naming the file.
+
+    `hooks`: table -> (key, document) -> what the table keeps, called as each record is read
+    (see `bot.store.tinydb.tablefile`)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -133,15 +138,19 @@ def read_json_file(path: Path) -> tuple[Tables | None, bool]:
         raise StoreError(f"cannot read {path}: {exc}; {_ADVICE}") from exc
     body, sealed = unseal(path, raw)
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = str(body, "utf-8")
+        del body, raw   # only the text from here on (the bytes, up to 100 MB, are freed)
+        data = parse_tables(text, hooks) if hooks else json.loads(text)
     except UnicodeDecodeError as exc:
         raise StoreError(f"cannot read {path}: {exc}; {_ADVICE}") from exc
     except json.JSONDecodeError as exc:
         raise StoreError(f"{path} is not valid JSON ({exc}); {_ADVICE}") from None
+    except TableShapeError as exc:
+        raise StoreError(f"{path} is not a TinyDB file ({exc}); {_ADVICE}") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise StoreError(f"{path} is not a TinyDB file (expected an object of tables); {_ADVICE}")
-    for table in data.values():
-        if not all(isinstance(doc, dict) for doc in table.values()):
+    for name, table in data.items():   # (a hooked table's records were checked as they were read)
+        if not (hooks and name in hooks) and not all(isinstance(doc, dict) for doc in table.values()):
             raise StoreError(f"{path} holds a record that is not an object; {_ADVICE}")
     return data, sealed
 
@@ -223,9 +232,11 @@ class JournaledStorage(Storage):
         self.compactions = 0   # table file rewrites since it was opened
 
     def _load(self) -> None:
-        """The table file, the journals replayed over it, then the codec tables decoded."""
-        self._data, sealed = read_json_file(self.path)
-        self._has_file = sealed   # a version-1 file (no checksum line) is rewritten at the first chance
+        """The table file (codec tables decoded record by record), then the journals replayed over it."""
+        self._outdated = False
+        self._data, sealed = read_json_file(self.path, {name: self._decoder(name) for name in self._codecs})
+        self._has_file = sealed and not self._outdated   # a version-1 file (no checksum line), or a
+        # record in an older layout: the file is rewritten at the first chance
         self.backoff = Backoff()
         self._write_failed = False
         self._journal = Journal(self.path)
@@ -233,15 +244,33 @@ class JournaledStorage(Storage):
         for older in self._journal.rotated():
             journal = Journal(self.path, older)
             for changes in journal.replay():
-                self._apply_in_memory(changes)
+                self._apply_in_memory(self._decoded(changes))
             self._rotated_records += journal.records
         for changes in self._journal.replay():
-            self._apply_in_memory(changes)
-        for name, codec in self._codecs.items():
-            if self._data is not None and name in self._data:
-                if any(codec.is_outdated(doc) for doc in self._data[name].values()):
-                    self._has_file = False   # rewritten in today's layout at the first write or close
-                self._data[name] = decode_all(self.path, self._data[name], codec.decode, codec.kind)
+            self._apply_in_memory(self._decoded(changes))
+        if self._outdated:
+            self._has_file = False
+
+    def _decoder(self, table: str) -> RecordHook:
+        """(key, stored document) -> the model a codec table keeps; StoreError naming the record."""
+        codec = self._codecs[table]
+
+        def decode(key: str, doc: dict) -> Any:
+            if codec.is_outdated(doc):
+                self._outdated = True
+            try:
+                return codec.decode(doc)
+            except (TypeError, ValueError, KeyError) as exc:
+                raise _invalid(self.path, key, codec.kind, exc) from exc
+        return decode
+
+    def _decoded(self, changes: Changes) -> Changes:
+        """A journal entry with the upserts of codec tables decoded."""
+        if not self._codecs.keys() & changes.keys():
+            return changes
+        decoders = {name: self._decoder(name) for name in self._codecs.keys() & changes.keys()}
+        return {name: ({key: decoders[name](key, doc) for key, doc in upserts.items()} if name in decoders
+                       else upserts, removals) for name, (upserts, removals) in changes.items()}
 
     def read(self) -> Tables | None:
         # A shallow copy: TinyDB replaces the table it updates in the returned dict.
@@ -468,8 +497,10 @@ def decode_all(path: Path, docs: Mapping[str, dict], decode: Callable[[dict], An
         try:
             out[key] = decode(doc)
         except (TypeError, ValueError, KeyError) as exc:
-            raise StoreError(
-                f"{path}: record {key!r} is not a valid {kind} ({exc}); "
-                "restore the file from a backup or delete that record"
-            ) from exc
+            raise _invalid(path, key, kind, exc) from exc
     return out
+
+
+def _invalid(path: Path, key: str, kind: str, exc: Exception) -> StoreError:
+    return StoreError(f"{path}: record {key!r} is not a valid {kind} ({exc}); "
+                      "restore the file from a backup or delete that record")
