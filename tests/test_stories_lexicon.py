@@ -87,3 +87,17 @@ def test_an_undated_page_needs_more_than_a_dated_one():
     sure = same_event(resignation("a", "en", "2021-08-17"), resignation("b", "es", "2021-08-17"))
     unsure = same_event(resignation("a", "en", "2021-08-17"), resignation("b", "es", ""))
     assert unsure < sure
+
+
+def test_shared_places_bodies_and_happenings_alone_never_join_two_reports_in_one_language():
+    # two different happenings of one day in English: the concepts are alike, the names and words are not
+    vote = make_article("vote", published="2022-10-06", title="OAS members vote on Ukraine resolution",
+                        body="OAS members voted in Lima to condemn Russia's invasion of Ukraine and backed a "
+                             "resolution by Canada and Guatemala. Brazil and Mexico abstained in the vote.",
+                        key_points=("OAS members voted in Lima to condemn Russia's invasion of Ukraine.",))
+    election = make_article("election", published="2022-10-06", title="Peru's Congress elects a new speaker",
+                            body="Peru's Congress elected José Williams as speaker after a vote in Lima, where the "
+                                 "OAS held its assembly; Brazil and Mexico sent observers to the ceremony.",
+                            key_points=("Peru's Congress elected José Williams as speaker after a vote in Lima.",))
+    assert stories_of([vote, election])["vote"] != stories_of([vote, election])["election"]
+    assert same_event(vote, election) < SAME_EVENT

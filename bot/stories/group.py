@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from bot.models import Article, Story, newest_first
 from bot.stories.evidence import days_apart, days_named, numbers_named
-from bot.stories.lexicon import concepts_named
+from bot.stories.lexicon import concepts_named, happenings
 from bot.stories.points import merge_points
 from bot.stories.story import build_story, news_order
 from bot.stories.text import entities_of, stems_of
@@ -53,8 +53,10 @@ PairScore = Callable[[int, int], float]    # same-event score of two articles by
 
 UNDATED_NEIGHBOURS = 32   # an undated article is a candidate with this many members of a key, nearest in arrival
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
-# fitted on the odd half of the labelled pages' clusters (docs/stories.md): words, names, concepts, themes
-WORD_WEIGHT, ENTITY_WEIGHT, CONCEPT_WEIGHT, THEME_WEIGHT = 0.3, 0.3, 0.3, 0.1
+# (words, names, concepts, themes). One language: concepts weigh 0 (they merged different CNN/BBC events of
+# one week); two languages: fitted on the odd half of the labelled pages' clusters (docs/stories.md).
+SAME_LANGUAGE_WEIGHTS = (0.5, 0.35, 0.0, 0.15)
+CROSS_LANGUAGE_WEIGHTS = (0.25, 0.15, 0.4, 0.2)
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,6 @@ def _neutral(text: str) -> frozenset[str]:
 
 def _log_tf(stems: list[str]) -> dict[str, float]:
     return {s: 1.0 + math.log(n) for s, n in Counter(stems).items()}
-
-
-def _happenings(concepts: frozenset[str]) -> frozenset[str]:
-    return frozenset(c for c in concepts if c.startswith("~"))
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -149,21 +147,24 @@ class _Weights:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {s: v / norm for s, v in vec.items()}
 
-    def entity_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
-        return self._overlap(a, b, self.entity_df)
+    def entity_overlap(self, a: frozenset[str], b: frozenset[str], cosine: bool = False) -> float:
+        return self._overlap(a, b, self.entity_df, cosine)
 
     def concept_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
         """The mean of two overlaps: the happenings ("~resign") and the places and bodies ("@oas") named,
         so that sharing a country and a body without a happening counts for half at most."""
-        happenings_a, happenings_b = _happenings(a), _happenings(b)
-        return (self._overlap(happenings_a, happenings_b, self.concept_df)
-                + self._overlap(a - happenings_a, b - happenings_b, self.concept_df)) / 2
+        happenings_a, happenings_b = happenings(a), happenings(b)
+        return (self._overlap(happenings_a, happenings_b, self.concept_df, True)
+                + self._overlap(a - happenings_a, b - happenings_b, self.concept_df, True)) / 2
 
-    def _overlap(self, a: frozenset[str], b: frozenset[str], df: Counter) -> float:
-        """idf-weighted Dice overlap of two sets of names."""
+    def _overlap(self, a: frozenset[str], b: frozenset[str], df: Counter, cosine: bool) -> float:
+        """idf-weighted Dice overlap of two sets of names, or cosine (Ochiai) for a pair in two languages,
+        where one article often tells the event in fewer names than the other (Dice punishes the extra ones)."""
         if not a or not b:
             return 0.0
         weight = lambda names: sum(self.idf(df[e]) for e in names)  # noqa: E731
+        if cosine:
+            return weight(a & b) / math.sqrt(weight(a) * weight(b))
         return 2 * weight(a & b) / (weight(a) + weight(b))
 
 
@@ -172,11 +173,14 @@ def _pair_score(a: _Profile, b: _Profile, va: dict, vb: dict, weights: _Weights)
     if factor == 0.0:
         return 0.0
     words = (_cosine(va, vb) + _cosine(weights.unit(a.lead_stems), weights.unit(b.lead_stems))) / 2
-    names = (weights.entity_overlap(a.entities, b.entities)
-             + weights.entity_overlap(a.lead_entities, b.lead_entities)) / 2
-    concepts = weights.concept_overlap(a.concepts, b.concepts)
-    score = (WORD_WEIGHT * words + ENTITY_WEIGHT * names + CONCEPT_WEIGHT * concepts
-             + THEME_WEIGHT * _jaccard(a.themes, b.themes))
+    same_language = a.article.language == b.article.language
+    names = (weights.entity_overlap(a.entities, b.entities, not same_language)
+             + weights.entity_overlap(a.lead_entities, b.lead_entities, not same_language)) / 2
+    word_weight, name_weight, concept_weight, theme_weight = (
+        SAME_LANGUAGE_WEIGHTS if same_language else CROSS_LANGUAGE_WEIGHTS)
+    concepts = weights.concept_overlap(a.concepts, b.concepts) if concept_weight else 0.0
+    score = (word_weight * words + name_weight * names + concept_weight * concepts
+             + theme_weight * _jaccard(a.themes, b.themes))
     return round(min(1.0, factor * score), 4)
 
 
@@ -238,24 +242,37 @@ def _stories_of(profiles: Sequence[_Profile], vectors: Sequence[dict], weights: 
 
 def _candidate_pairs(profiles: Sequence[_Profile], vectors: Sequence[dict],
                      weights: _Weights) -> set[tuple[int, int]]:
-    """Pairs worth scoring: close in time and sharing rare entities or signature words."""
+    """Pairs worth scoring: close in time and sharing rare entities or signature words, or (only for
+    pairs in two languages, the one case where they weigh) the places, bodies and happenings named."""
     postings: dict[str, list[int]] = defaultdict(list)
     for index, (profile, vector) in enumerate(zip(profiles, vectors)):
         for key in _keys(profile, vector, weights):
             postings[key].append(index)
     shared: Counter = Counter()
-    for members in postings.values():
-        if len(members) > 1:
+    for key, members in postings.items():
+        if len(members) < 2:
+            continue
+        if not key.startswith("c:"):
             shared.update(_close_pairs(profiles, members))
+        elif len({profiles[i].article.language for i in members}) > 1:
+            shared.update((i, j) for i, j in _close_pairs(profiles, members)
+                          if key_counts(key, profiles[i], profiles[j]))
     return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
 
 
 def _keys(profile: _Profile, vector: dict[str, float], weights: _Weights) -> set[str]:
-    """The posting keys of one article: its rare entities and signature words."""
+    """The posting keys of one article: its rare entities and signature words, and the places, bodies
+    and happenings it names (these count only for a pair in two languages: `key_counts`)."""
     rare = sorted(vector, key=lambda s: -vector[s])[:SIGNATURE_TERMS]
     keys = {f"e:{e}" for e in profile.entities if weights.entity_df[e] <= MAX_POSTING}
     keys.update(f"s:{s}" for s in rare if weights.stem_df[s] <= MAX_POSTING)
+    keys.update(f"c:{c}" for c in profile.concepts if weights.concept_df[c] <= MAX_POSTING)
     return keys
+
+
+def key_counts(key: str, a: _Profile, b: _Profile) -> bool:
+    """Whether a posting key both articles share makes them candidates: a concept only across languages."""
+    return not key.startswith("c:") or a.article.language != b.article.language
 
 
 def corpus_weights(articles: Sequence[Article]) -> _Weights:

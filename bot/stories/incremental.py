@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from bot.models import Article, Story
 from bot.stories.group import (
     MIN_SHARED_KEYS, SAME_EVENT, UNDATED_NEIGHBOURS, WINDOW_DAYS, _candidate_pairs, _date_factor, _keys,
-    _pair_score, _profile, _Profile, _scored_pairs, _stories_of, _Weights,
+    _pair_score, _profile, _Profile, _scored_pairs, _stories_of, _Weights, key_counts,
 )
 from bot.stories.story import news_order
 
@@ -209,7 +209,7 @@ class _Update:
     def _score_if_candidate(self, a: str, b: str) -> float | None:
         """The pair's score if it is a candidate pair now (close in at least MIN_SHARED_KEYS postings)."""
         pa, pb = self.profile(a), self.profile(b)
-        shared = self.keys(a) & self.keys(b)
+        shared = {key for key in self.keys(a) & self.keys(b) if key_counts(key, pa, pb)}
         if len(shared) < MIN_SHARED_KEYS:
             return None
         if pa.day is not None and pb.day is not None:

@@ -132,3 +132,8 @@ def _event_of(word: str) -> str:
         if len(word) >= length and (event := _EVENT_OF.get(word[:length])):
             return event
     return ""
+
+
+def happenings(concepts: frozenset[str]) -> frozenset[str]:
+    """The happenings ("~resign") among concepts, without the places and bodies ("@oas")."""
+    return frozenset(c for c in concepts if c.startswith("~"))

@@ -75,6 +75,8 @@ def words_of(text: str) -> list[str]:
 def _stem(word: str) -> str:
     if len(word) <= 2 or word in STOP_WORDS:
         return ""
+    if not word.isalpha():
+        return word          # "g20", "covid19", "cop30": identifiers, not inflected words; kept whole
     stem = word[:STEM_LENGTH]
     return _STEM_TWINS.get(stem, stem)
 
