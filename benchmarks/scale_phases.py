@@ -106,10 +106,11 @@ def build(args: dict) -> dict:
     store = TinyStore(Path(args["data"]), clock=lambda: clock[0])
     store.save_articles(replicas(args))
     store.set_meta(THEMES_META_KEY, themes_fingerprint(themes))
+    # a digest covers the last 14 days (the corpus's last 3 days carry no theme): every due pass builds real digests
     due_local = time.strftime("%H:00", time.gmtime(now + 2 * 3600 - 5 * 3600))   # America/Lima = UTC-5
     subscribers = [Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, rng.randint(1, 3))),
                               language=rng.choice(("en", "es")), timezone="America/Lima",
-                              time_of_day=due_local, last_digest_at=now - 3 * DAY, created_at=now - 30 * DAY)
+                              time_of_day=due_local, last_digest_at=now - 14 * DAY, created_at=now - 30 * DAY)
                    for n in range(args["subscribers"])]
     store.save_subscribers(replace(s, next_due_at=next_due_at(s, now)) for s in subscribers)
     texts = [f"<b>Digest {k}</b>\n" + "A key point of the day, quoted from an outlet. " * 40 for k in range(20)]
