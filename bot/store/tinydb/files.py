@@ -284,8 +284,9 @@ class JournaledStorage(Storage):
     def commit(self, changes: Changes, docs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         """Apply table -> (upserts, removals) as ONE durable write: a journal append, then memory.
 
-        `docs`: table -> key -> the stored document of an upsert, made beforehand (outside the
-        store's lock) for a codec table; the others are encoded here."""
+        `docs`: table -> key -> the stored document of an upsert, or its JSON member already
+        encoded (a str from `encode_record`), made beforehand (outside the store's lock) for a
+        codec table; the others are encoded here."""
         tables = self._data or {}
         batch = {}
         for name, (upserts, removals) in changes.items():
@@ -296,8 +297,8 @@ class JournaledStorage(Storage):
         if not batch:
             return
         made = docs or {}
-        members = {name: {key: encode_record(key, made[name][key] if key in made.get(name, ()) else
-                                             self._doc(name, record)) for key, record in upserts.items()}
+        members = {name: {key: _member(key, made[name][key]) if key in made.get(name, ()) else
+                          encode_record(key, self._doc(name, record)) for key, record in upserts.items()}
                    for name, (upserts, _) in batch.items()}
         try:
             self._journal.append(encode_entry({name: (list(members[name].values()), removals)
@@ -416,6 +417,11 @@ class JournaledStorage(Storage):
             for key in removals:
                 table.pop(key, None)
             table.update(upserts)
+
+
+def _member(key: str, made: Any) -> str:
+    """The journal member of an upsert from what the caller made beforehand: a document, or the member itself."""
+    return made if isinstance(made, str) else encode_record(key, made)
 
 
 def _chunks(tables: Mapping[str, Mapping[str, Any]], doc: Callable[[str, Any], Any] = lambda _, record: record,
