@@ -25,19 +25,15 @@ entities or signature words and were published within a few days of each other
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 from bot.models import Article, Story, newest_first
-from bot.stories.evidence import days_apart, days_named, numbers_named
-from bot.stories.lexicon import concepts_named, happenings
+from bot.stories.evidence import days_apart
+from bot.stories.lexicon import happenings
 from bot.stories.points import merge_points
+from bot.stories.profile import Profile as _Profile, profile_of as _profile
 from bot.stories.story import build_story, news_order
-from bot.stories.text import entities_of, stems_of
 
 __all__ = ["corpus_weights", "group_stories", "merge_points", "same_event"]
 
@@ -45,7 +41,6 @@ SAME_EVENT = 0.3          # a pair at or above this is the same event
 STRONG_EVENT = 0.35       # ... and at or above this when a date is missing or only a month
 STORY_SPAN_DAYS = 3       # a story's day dates stay within this span
 WINDOW_DAYS = STORY_SPAN_DAYS   # candidate pairs: day dates within this many days (or a date unsure)
-LEAD_CHARS = 2000         # an event is told in the lead: the body beyond it is not read
 MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 Span = tuple[int | None, int | None]        # first and last known date ordinal of a story
@@ -59,56 +54,8 @@ SAME_LANGUAGE_WEIGHTS = (0.5, 0.35, 0.0, 0.15)
 CROSS_LANGUAGE_WEIGHTS = (0.25, 0.15, 0.4, 0.2)
 
 
-@dataclass(frozen=True)
-class _Profile:
-    article: Article
-    stems: dict[str, float]          # log-scaled term frequencies
-    entities: frozenset[str]
-    lead_stems: dict[str, float]     # the same for the news lead: headline and first two key points
-    lead_entities: frozenset[str]
-    concepts: frozenset[str]         # places, bodies and happenings named, the same in en/es/pt
-    themes: frozenset[str]
-    days_named: frozenset[tuple[int, int]]   # (month, day) the title, key points and lead name
-    day: int | None                  # date ordinal, or None
-    tolerance: int                   # extra days of slack for month-only dates
-
-
-@lru_cache(maxsize=1 << 15)
-def _profile(article: Article) -> _Profile:
-    """What grouping needs of one article (memoised: a rebuild only profiles new articles)."""
-    points = " ".join(point.text for point in article.key_points)
-    text = f"{article.title}.\n{points}\n{article.body[:LEAD_CHARS]}"
-    news = f"{article.title}.\n" + " ".join(point.text for point in article.key_points[:2])
-    names = entities_of(text) | _neutral(text)
-    day, tolerance = _day_of(article.published)
-    return _Profile(article, _log_tf(stems_of(article.title) * 3 + stems_of(f"{points}\n{article.body[:LEAD_CHARS]}")),
-                    names, _log_tf(stems_of(news)), entities_of(news) | _neutral(news), concepts_named(text),
-                    frozenset(article.theme_names), days_named(text), day, tolerance)
-
-
-def _neutral(text: str) -> frozenset[str]:
-    """Language-neutral names: the days ("8/8") and figures ("#33") the text names."""
-    return frozenset(f"{month}/{day}" for month, day in days_named(text)) | numbers_named(text)
-
-
-def _log_tf(stems: list[str]) -> dict[str, float]:
-    return {s: 1.0 + math.log(n) for s, n in Counter(stems).items()}
-
-
 def _jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _day_of(published: str) -> tuple[int | None, int]:
-    parts = re.findall(r"\d+", published or "")
-    try:
-        if len(parts) >= 3:
-            return date(int(parts[0]), int(parts[1]), int(parts[2])).toordinal(), 0
-        if len(parts) == 2:
-            return date(int(parts[0]), int(parts[1]), 15).toordinal(), 16
-    except ValueError:
-        pass
-    return None, 0
 
 
 def _date_factor(a: _Profile, b: _Profile) -> float:
