@@ -35,6 +35,15 @@ _PLACES_AND_BODIES = {
     "imf": "international monetary fund | fondo monetario internacional | fundo monetario internacional | IMF | FMI",
     "who": "world health organization | organizacion mundial de la salud | organizacao mundial da saude | WHO | OMS",
     "nato": "NATO | OTAN",
+    "icj": "international court of justice | corte internacional de justicia | corte internacional de justica | ICJ | CIJ",
+    "wto": "world trade organization | organizacion mundial del comercio | organizacao mundial do comercio | WTO | OMC",
+    "idb": "inter-american development bank | banco interamericano de desarrollo | "
+           "banco interamericano de desenvolvimento | IDB | BID",
+    "eclac": "economic commission for latin america | comision economica para america latina | "
+             "comissao economica para a america latina | ECLAC | CEPAL",
+    "unhcr": "un refugee agency | alto comisionado de las naciones unidas para los refugiados | UNHCR | ACNUR",
+    "security_council": "security council | consejo de seguridad | conselho de seguranca",
+    "opec": "OPEC | OPEP",
     "brazil": "brazil | brasil | brazilian | brasileno | brasilena | brasileiro | brasileira",
     "mexico": "mexico | mexican | mexicano | mexicana",
     "peru": "peru | peruvian | peruano | peruana",
@@ -60,6 +69,25 @@ _PLACES_AND_BODIES = {
     "uk": "united kingdom | reino unido | britain | UK",
     "dominican_republic": "dominican republic | republica dominicana",
     "haiti": "haiti | haitian | haitiano",
+    "japan": "japan | japon | japao | japanese | japones | japonesa",
+    "italy": "italy | italia | italian | italiano | italiana",
+    "netherlands": "netherlands | paises bajos | paises baixos | holanda | dutch | holandes",
+    "turkey": "turkey | turquia | turkish | turco | turca",
+    "iran": "iran | iranian | irani",
+    "egypt": "egypt | egipto | egito | egyptian | egipcio",
+    "south_africa": "south africa | sudafrica | africa do sul",
+    "saudi_arabia": "saudi arabia | arabia saudita | arabia saudi",
+    "qatar": "qatar | catar",
+    "vatican": "vatican | vaticano | holy see | santa sede",
+    "trinidad": "trinidad and tobago | trinidad y tobago | trinidad e tobago",
+    "belize": "belize | belice",
+    "suriname": "suriname | surinam",
+    "falklands": "falkland islands | falklands | islas malvinas | malvinas | ilhas malvinas",
+    "el_salvador": "el salvador | salvadoran | salvadoreno | salvadorenho",
+    "panama": "panama | panamanian | panameno",
+    "guatemala": "guatemala | guatemalan | guatemalteco",
+    "honduras": "honduras | honduran | hondureno",
+    "costa_rica": "costa rica | costa rican | costarricense",
 }
 
 # what happens, by folded stem prefix (English, Spanish, Portuguese)
@@ -93,6 +121,15 @@ _EVENTS = {
     "protest": "protest",
     "dialogue": "dialog",
     "trade": "trade comerc",
+    "negotiate": "negotiat negocia negocie",
+    "invade": "invade invaded invasion invadi invasao",
+    "attack": "attack ataque atacar atacou atacaro",
+    "mediate": "mediat mediaci mediaca mediador",
+    "ceasefire": "ceasefire cessar",
+    "tariff": "tariff arancel tarifa",
+    "migrate": "migrant migrat migraci migrac migrante refugee refugia refugiad",
+    "die": "died death muri muert morre morreu morte falleci faleceu",
+    "border": "border fronter frontei",
 }
 
 _PHRASE_START: dict[str, list[tuple[tuple[str, ...], str]]] = {}
