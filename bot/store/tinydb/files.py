@@ -27,6 +27,12 @@ Files are created 0600: they hold chat ids and settings.
 
 A failed compaction (a full disk) is retried with back-off, not on every write, and
 logged once a minute; `disk_trouble` says what is wrong until a write succeeds again.
+
+A table opened with a `RecordCodec` (articles, subscribers, each chat's last digests) keeps
+its records in memory as the models the store serves, not as JSON documents beside them:
+read record by record from the file (`bot.store.tinydb.tablefile`: no whole-file tree of
+documents at the peak), decoded from the journals as they replay, encoded only when written
+(the journal line, the compaction's snapshot). The on-disk format is the same either way.
 """
 from __future__ import annotations
 
