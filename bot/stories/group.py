@@ -51,7 +51,7 @@ MAX_POSTING = 400         # keys shared by more articles than this find no candi
 # (words, names, concepts, themes). One language: concepts weigh 0 (they merged different CNN/BBC events of
 # one week); two languages: fitted on the odd half of the labelled pages' clusters (docs/stories.md).
 SAME_LANGUAGE_WEIGHTS = (0.5, 0.35, 0.0, 0.15)
-CROSS_LANGUAGE_WEIGHTS = (0.25, 0.15, 0.4, 0.2)
+CROSS_LANGUAGE_WEIGHTS = (0.35, 0.15, 0.35, 0.15)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
