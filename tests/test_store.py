@@ -14,6 +14,7 @@ from bot.heap import paused_gc
 from bot.models import Subscriber
 from bot.store.tinydb.store import DueIndex, TinyStore
 from bot.store.api import SCHEMA_VERSION
+from bot.store.codec import subscriber_from_doc, subscriber_to_doc
 from bot.store.tinydb.files import table_json, write_atomically
 from tests.test_store_contract import article, push
 
@@ -222,3 +223,11 @@ def test_a_damaged_last_digests_record_is_named_with_its_file(tmp_path):
                      sealed=True)
     with pytest.raises(StoreError, match=r"deliveries.json: record '7' is not a valid chat's last digests"):
         TinyStore(tmp_path)
+
+
+def test_a_record_written_before_a_field_existed_takes_that_fields_default_and_unknown_keys_are_ignored():
+    assert subscriber_from_doc({"chat_id": 5, "language": "es", "added_later": 1}) == Subscriber(chat_id=5,
+                                                                                                language="es")
+    full = subscriber_to_doc(Subscriber(chat_id=6, themes=("oas",), timezone="Europe/Madrid"))
+    assert subscriber_from_doc({**full, "added_later": 1}) == Subscriber(chat_id=6, themes=("oas",),
+                                                                         timezone="Europe/Madrid")

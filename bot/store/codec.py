@@ -46,9 +46,21 @@ class _Builder(Generic[T]):
         self._cls = cls
         self._spec = tuple((f.name, getattr(cls, f.name).__set__, _REQUIRED if f.default is MISSING else f.default,
                             f.name in shared) for f in declared)
+        self._names = tuple(f.name for f in declared)
+        self._setters = tuple(getattr(cls, f.name).__set__ for f in declared)
+        self._name_set = frozenset(self._names)
+        self._shared = shared
 
     def __call__(self, values: dict[str, Any]) -> T:
+        """`values` is the caller's own dict (its shared strings are interned in place)."""
         built = object.__new__(self._cls)
+        if values.keys() >= self._name_set:   # every field stored (the usual case): one pass, no defaults
+            for name in self._shared:
+                if type(values[name]) is str:
+                    values[name] = sys.intern(values[name])
+            for set_slot, value in zip(self._setters, map(values.__getitem__, self._names)):
+                set_slot(built, value)
+            return built
         for name, set_slot, default, shared in self._spec:
             if name in values:
                 value = values[name]
