@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bot.cli.common import CliError
 from bot.config import Settings
-from bot.store.postgres.store import PgStore
+from bot.services import open_store
+from bot.store.api import Store
 from bot.store.tinydb.backup import restore_backup, write_backup
 from bot.store.tinydb.files import table_json
 from bot.store.tinydb.lock import is_locked, snapshot_copy
@@ -92,7 +93,7 @@ def run_migrate_command(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"{source} holds no TinyDB store (no articles.json); pass the bot's DATA_DIR")
     snapshot = snapshot_copy(source) if is_locked(source) else None
     tiny = TinyStore(snapshot or source)
-    target = PgStore(settings.database_url, application_name="digestbot-migrate")
+    target = open_store(settings, application_name="digestbot-migrate")   # PostgreSQL: DATABASE_URL is set
     try:
         copied = copy_store(tiny, target, (snapshot or source) / "meta.json")
     finally:
@@ -102,7 +103,7 @@ def run_migrate_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def copy_store(tiny: TinyStore, target: PgStore, meta_file: Path) -> dict[str, int]:
+def copy_store(tiny: TinyStore, target: Store, meta_file: Path) -> dict[str, int]:
     """Copy everything but delivery history (closes `tiny`); refuses a database that holds data."""
     if target.all_articles(include_retired=True) or target.all_subscribers(active_only=False):
         tiny.close()

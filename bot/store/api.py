@@ -47,3 +47,15 @@ class Store(Protocol):
     def disk_trouble(self) -> str: ...   # why writes keep failing (a full disk), "" when they work
 
     def close(self) -> None: ...
+
+
+class Lead(Protocol):
+    """The lead of one duty among processes sharing a store (an advisory lock held while leading)."""
+    def try_lead(self) -> bool: ...     # keep or take the lead; False while another process holds it
+    def resign(self) -> None: ...
+
+
+class SharedStore(Store, Protocol):
+    """A store several processes write (`is_shared`): it also elects who leads a duty."""
+    is_shared: bool
+    def election(self, duty: str, token: str, application_name: str) -> Lead: ...

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from telegram.ext import Application, ContextTypes
 
 from bot.errors import ConfigError
 from bot.services import Services, is_shared
-from bot.store.postgres.election import Election
+from bot.store.api import SharedStore
 from bot.telegram.jobs import DUTIES, LEADS, SENDER, ensure_sender, job_queue_of, new_sender
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ def install_roles(application: Application, services: Services) -> None:
         return
     settings = services.settings
     application.bot_data[LEADS] = set(duties) - set(ELECTED)    # elected duties wait for their lead
+    store = cast(SharedStore, services.store)   # (the election's PostgreSQL driver loads with the store)
     application.bot_data[ELECTIONS] = {
-        duty: Election(settings.database_url, duty, settings.telegram_bot_token, f"digestbot-{duty}")
+        duty: store.election(duty, settings.telegram_bot_token, f"digestbot-{duty}")
         for duty in ELECTED if duty in duties}
     job_queue = job_queue_of(application)
     if application.bot_data[ELECTIONS]:

@@ -28,6 +28,7 @@ from bot.models import Article, Push, Subscriber
 from bot.store.api import ARTICLES_VERSION_KEY, SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.postgres import outbox
+from bot.store.postgres.election import Election
 from bot.store.postgres.migrations import apply_migrations
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,10 @@ class PgStore:
             self._pool.close()
             raise
         logger.info("store opened: PostgreSQL at %s", safe_url(url))
+
+    def election(self, duty: str, token: str, application_name: str) -> Election:
+        """Who leads `duty` for this bot token among the processes on this database (see Election)."""
+        return Election(self.url, duty, token, application_name)
 
     def _check_schema(self) -> None:
         stored = self.get_meta("schema_version")
