@@ -49,7 +49,7 @@ PairScore = Callable[[int, int], float]    # same-event score of two articles by
 UNDATED_NEIGHBOURS = 32   # an undated article is a candidate with this many members of a key, nearest in arrival
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
 # (words, names, concepts, themes). One language: concepts weigh 0 (they merged different CNN/BBC events of
-# one week); two languages: fitted on the odd half of the labelled pages' clusters (docs/stories.md).
+# one week); two languages: chosen on the odd half of the labelled pages' clusters (docs/stories.md).
 SAME_LANGUAGE_WEIGHTS = (0.5, 0.35, 0.0, 0.15)
 CROSS_LANGUAGE_WEIGHTS = (0.35, 0.15, 0.35, 0.15)
 
