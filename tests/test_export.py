@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.cli.main import main
 from bot.extract import article_body, article_body_html
 from bot.extract.html import extract_html
@@ -86,6 +88,11 @@ def test_a_future_or_impossible_date_in_the_html_is_no_date():
 
 def test_a_bare_html_fragment_still_has_its_text_as_body():
     assert extract_html(f"<p>{PARAGRAPHS[0]}</p>").body == PARAGRAPHS[0]
+
+
+@pytest.mark.parametrize("page", ["\xa0<!--", "<!-- only a comment -->", "<?xml-stylesheet href='a'?>"])
+def test_a_page_that_is_only_a_comment_or_instruction_has_an_empty_body(page):
+    assert extract_html(page).body == ""
 
 
 def test_article_body_of_plain_text_drops_the_menu_and_keeps_the_paragraphs():

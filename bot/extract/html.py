@@ -89,6 +89,8 @@ def visible_text(html: str) -> str:
         tree = lxml.html.fromstring(html)
     except (ParserError, ValueError):
         return ""
+    if not isinstance(tree, lxml.html.HtmlElement):   # a bare comment or processing instruction
+        return ""
     for element in list(tree.iter(*_HIDDEN)):
         if element.getparent() is not None:
             element.drop_tree()
