@@ -8,8 +8,8 @@ interpreter's, not of our code, made commands wait there (benchmarks/scale.py):
   each time the loop asks for it, and a command asks many times; `tune_for_latency`
   sets 1 ms;
 - the cyclic garbage collector: a full collection walks every tracked object (every
-  article, subscriber and record held in memory) with the GIL held: 0.3 s at 20,000
-  subscribers, over 1 s at 100,000. `freeze_survivors` moves what is alive now
+  article, subscriber and record held in memory) with the GIL held: 0.33 s at 20,000
+  subscribers and 1,000 articles, growing with all the bot holds. `freeze_survivors` moves what is alive now
   (the loaded store, the catalog just built, the subscribers a due pass just
   advanced) into the permanent generation, which collections skip. Frozen objects are
   still freed by reference counting when no longer used; only a reference cycle among
