@@ -464,9 +464,9 @@ class KeyedTable(Table):
         self.apply(*_diff(current, table))
 
     def apply(self, upserts: Mapping[str, Any] | None = None, removals: Iterable[str] = (),
-              docs: Mapping[str, dict] | None = None) -> None:
+              docs: Mapping[str, Any] | None = None) -> None:
         """Replace/insert `upserts` and delete `removals` in ONE durable write of O(changed records)
-        (`docs`: the upserts' documents, made beforehand, for a table kept as models)."""
+        (`docs`: the upserts' documents or their encoded journal members, made beforehand)."""
         storage = self._storage
         assert isinstance(storage, JournaledStorage), "a KeyedTable lives in a KeyedDB"
         storage.commit({self.name: (upserts or {}, removals)}, None if docs is None else {self.name: docs})

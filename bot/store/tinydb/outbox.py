@@ -22,16 +22,34 @@ import logging
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from bot.models import Push, moved_push_id
 from bot.store.codec import STATUSES, check_statuses, push_from_doc, push_to_doc, text_key
 from bot.store.tinydb.deliveries import Deliveries
 from bot.store.tinydb.files import Compaction, decode_all, open_table
+from bot.store.tinydb.journal import encode_record
 from bot.store.tinydb.pending import PendingIndex
 
 logger = logging.getLogger(__name__)
 
+
+
+Prepared = Mapping[str, tuple[dict, str]]   # push id -> (its state document, its encoded journal member)
+
+
+def prepare_pushes(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
+    """The state documents and journal members of pushes about to be enqueued: pure, so the store
+    makes them before it takes its lock (a due-pass chunk has ~2,000 pushes to encode)."""
+    keys: dict[str, str] = {}
+    out = {}
+    for push in pushes:
+        key = keys.get(push.text)
+        if key is None:
+            key = keys[push.text] = text_key(push.text)
+        doc = push_to_doc(push, key)
+        out[push.id] = (doc, encode_record(push.id, doc))
+    return out
 
 
 class Outbox:
@@ -80,7 +98,9 @@ class Outbox:
 
     # -- writes ----------------------------------------------------------------
 
-    def enqueue(self, pushes: Iterable[Push]) -> int:
+    def enqueue(self, pushes: Iterable[Push], prepared: Prepared | None = None) -> int:
+        """Add the pushes not in the outbox and not delivered yet; `prepared` (see `prepare_pushes`):
+        their state documents and journal members, made by the caller outside the store's lock."""
         new: dict[str, Push] = {}
         for push in pushes:
             if push.id not in self._pushes and not self._deliveries.is_delivered(push):
@@ -88,7 +108,7 @@ class Outbox:
         if not new:
             return 0
         expired = self._index.finished_before(self._clock() - self._retention)
-        self._write_states(list(new.values()), expired, collect_garbage=True)
+        self._write_states(list(new.values()), expired, collect_garbage=True, prepared=prepared)
         logger.info("outbox: enqueued %d pushes, pruned %d old ones", len(new), len(expired))
         return len(new)
 
@@ -137,11 +157,18 @@ class Outbox:
                 del self._texts[key]
             self._texts.update({key: doc["text"] for key, doc in missing.items()})
 
-    def _write_states(self, upserts: list[Push], removals: list[str], collect_garbage: bool = False) -> None:
+    def _write_states(self, upserts: list[Push], removals: list[str], collect_garbage: bool = False,
+                      prepared: Prepared | None = None) -> None:
         by_id = {p.id: p for p in upserts}
-        keys = self._text_keys(upserts)
+        if prepared is not None and all(p.id in prepared for p in upserts):
+            docs = {p.id: prepared[p.id][0] for p in upserts}
+            keys = {push_id: doc["text_key"] for push_id, doc in docs.items()}
+            members = {p.id: prepared[p.id][1] for p in upserts}
+        else:
+            keys = self._text_keys(upserts)
+            docs, members = {p.id: push_to_doc(p, keys[p.id]) for p in upserts}, None
         self._write_texts(keys, by_id, collect_garbage)
-        self._states.apply({p.id: push_to_doc(p, keys[p.id]) for p in upserts}, removals)
+        self._states.apply(docs, removals, docs=members)
         for push_id in removals:
             old = self._pushes.pop(push_id, None)
             if old is not None:

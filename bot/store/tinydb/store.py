@@ -27,7 +27,7 @@ from bot.store.tinydb.due_index import DueIndex
 from bot.store.tinydb.files import Compaction, KeyedDB, RecordCodec, open_table, remove_stale_temp_files
 from bot.store.tinydb.journal import encode_record
 from bot.store.tinydb.lock import WriterLock
-from bot.store.tinydb.outbox import Outbox, check_statuses
+from bot.store.tinydb.outbox import Outbox, check_statuses, prepare_pushes
 
 logger = logging.getLogger(__name__)
 
@@ -180,9 +180,10 @@ class TinyStore:
     def enqueue_pushes(self, pushes: Iterable[Push]) -> int:
         pushes = list(pushes)
         check_statuses(pushes)
+        prepared = prepare_pushes(pushes)   # hashed and encoded outside the lock: readers go on
         with self._lock:
             self._guard()
-            return self._outbox.enqueue(pushes)
+            return self._outbox.enqueue(pushes, prepared)
 
     def pending_pushes(self, now: float, limit: int) -> list[Push]:
         with self._lock:
