@@ -13,6 +13,7 @@ from dataclasses import replace
 from hypothesis import given, settings, strategies as st
 
 from bot.digest.catalog import Catalog
+from bot.digest.search import SearchIndex
 from bot.models import Article, KeyPoint
 from bot.stories.group import corpus_weights, group_stories
 from bot.stories.incremental import Grouping
@@ -126,3 +127,22 @@ def test_a_catalog_updated_after_one_change_keeps_the_other_stories_and_indexes_
     assert updated.grouping is not None and updated.grouping.regrouped < 20
     kept = [s for s in catalog.stories if updated.story(s.id) is s]
     assert len(kept) >= len(catalog.stories) - updated.grouping.regrouped
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_an_updated_catalog_s_search_index_equals_one_built_afresh_over_its_stories(seed):
+    rnd = random.Random(seed)
+    articles, themes = _corpus(rnd, 50), [make_theme("oas"), make_theme("lima_group")]
+    catalog = Catalog.build(articles, themes)
+    serial = [2000]
+    for _ in range(4):
+        articles = _edit(rnd, articles, serial)
+        updated = catalog.update(articles, themes)
+        fresh = SearchIndex.build(updated.stories, themes)
+        assert updated._search.words == fresh.words and updated._search.groups == fresh.groups
+        assert {w: list(p) for w, p in updated._search.words.items()} == {w: list(p) for w, p in fresh.words.items()}
+        assert updated._search.phrases == fresh.phrases
+        for query in ("summit", "minister trade", "lima", "oas"):
+            assert updated.search(query) == [updated.stories[k] for k in fresh.search(query, 10)]
+        catalog = updated

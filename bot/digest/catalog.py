@@ -54,15 +54,18 @@ class Catalog:
         grouping = self.grouping.update(live)
         if grouping is self.grouping:
             return self
-        return Catalog.from_stories(grouping.stories, themes, article_count=len(live), grouping=grouping)
+        return Catalog.from_stories(grouping.stories, themes, article_count=len(live), grouping=grouping,
+                                    reuse=self if self.is_searchable else None)
 
     @classmethod
     def from_stories(cls, stories: Iterable[Story], themes: Sequence[Theme], article_count: int,
-                     *, searchable: bool = True, grouping: Grouping | None = None) -> "Catalog":
+                     *, searchable: bool = True, grouping: Grouping | None = None,
+                     reuse: "Catalog | None" = None) -> "Catalog":
         """Index stories already grouped (a fresh grouping, or the saved one of an unchanged store).
 
         `searchable=False` leaves out the search index (it reads every article's text: the
-        slow part of a saved catalog's start-up); `with_search_index` adds it later."""
+        slow part of a saved catalog's start-up); `with_search_index` adds it later. `reuse`, an
+        earlier catalog of the same themes: its stories kept here keep their search postings."""
         ordered = tuple(sorted(stories, key=news_order, reverse=True))
         by_theme: dict[str, list[Story]] = defaultdict(list)
         by_id: dict[str, Story] = {}
@@ -84,7 +87,8 @@ class Catalog:
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
             _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
-            _search=SearchIndex.build(ordered, themes) if searchable else SearchIndex(),
+            _search=(SearchIndex.build(ordered, themes, reuse=(reuse.stories, reuse._search) if reuse else None)
+                     if searchable else SearchIndex()),
             is_searchable=searchable,
             grouping=grouping,
         )

@@ -76,11 +76,18 @@ class SearchIndex:
     _sorted: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)   # memo by table id
 
     @classmethod
-    def build(cls, stories: Sequence[Story], themes: Sequence[Theme]) -> "SearchIndex":
-        words: dict[str, dict[int, int]] = defaultdict(dict)
-        for position, story in enumerate(stories):
-            for word, weight in story_weights(story).items():
+    def build(cls, stories: Sequence[Story], themes: Sequence[Theme], *,
+              reuse: "tuple[Sequence[Story], SearchIndex] | None" = None) -> "SearchIndex":
+        """The index of `stories`. `reuse` is (the stories an earlier index was built over, that
+        index): a story in both (the same object: an incremental catalog keeps the stories no
+        change reached) keeps its postings, moved to its new position, instead of reading its
+        articles' text again. The result equals a build without `reuse`."""
+        words, fresh = _carried(stories, *reuse) if reuse else (defaultdict(dict), range(len(stories)))
+        for position in fresh:
+            for word, weight in story_weights(stories[position]).items():
                 words[word][position] = weight
+        if reuse:   # in position order, as a fresh build inserts them (ties in ranking keep that order)
+            words = defaultdict(dict, {word: dict(sorted(postings.items())) for word, postings in words.items()})
         phrases: dict[tuple[str, ...], list[int]] = defaultdict(list)
         groups = []
         for group, theme in enumerate(themes):
@@ -179,6 +186,22 @@ class SearchIndex:
 
 
 _EMPTY: Mapping[int, int] = MappingProxyType({})
+
+
+def _carried(stories: Sequence[Story], old_stories: Sequence[Story],
+             old: "SearchIndex") -> tuple[dict[str, dict[int, int]], list[int]]:
+    """The old index's postings of the stories still here, at their new positions; and the
+    positions of the stories that are new (their postings are still to be computed)."""
+    position_of = {id(story): k for k, story in enumerate(stories)}   # both lists are alive: ids are unique
+    moved = [position_of.get(id(story)) for story in old_stories]
+    words: dict[str, dict[int, int]] = defaultdict(dict)
+    for word, postings in old.words.items():
+        for position, weight in postings.items():
+            new = moved[position]
+            if new is not None:
+                words[word][new] = weight
+    kept = {new for new in moved if new is not None}
+    return words, [k for k in range(len(stories)) if k not in kept]
 
 
 def _phrase_scores(words: Mapping[str, Mapping[int, int]], phrase: tuple[str, ...]) -> dict[int, int]:
