@@ -238,7 +238,7 @@ async def telegram_bot(ingested_dirs):
 
 
 # =============================================================================
-# PostgreSQL fixtures (h14): one real server per session, an empty database per test
+# PostgreSQL fixtures: one real server per session, an empty database per test
 # =============================================================================
 
 
