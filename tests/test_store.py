@@ -15,7 +15,7 @@ from bot.models import Subscriber
 from bot.store.tinydb.store import DueIndex, TinyStore
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import subscriber_from_doc, subscriber_to_doc
-from bot.store.tinydb.files import table_json, write_atomically
+from bot.store.tinydb.sealed import table_json, write_atomically
 from tests.test_store_contract import article, push
 
 

@@ -19,7 +19,7 @@ import pytest
 from bot.errors import StoreError
 from bot.models import Subscriber
 from bot.store.api import SCHEMA_VERSION
-from bot.store.tinydb.files import table_json
+from bot.store.tinydb.sealed import table_json
 from bot.store.tinydb.store import TinyStore
 from tests.support.factories import make_article
 

@@ -20,7 +20,8 @@ from bot.errors import StoreError
 from bot.models import Push, Subscriber
 from bot.store.tinydb.store import TinyStore
 from bot.store.tinydb import files as files_module
-from bot.store.tinydb.files import Compaction, open_table, table_json, write_atomically
+from bot.store.tinydb.files import Compaction, open_table
+from bot.store.tinydb.sealed import table_json, write_atomically
 from bot.store.tinydb.journal import decode_header, encode_header
 
 

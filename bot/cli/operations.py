@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.services import open_store
 from bot.store.api import Store
 from bot.store.tinydb.backup import restore_backup, write_backup
-from bot.store.tinydb.files import table_json
+from bot.store.tinydb.sealed import table_json
 from bot.store.tinydb.lock import is_locked, snapshot_copy
 from bot.store.tinydb.store import TinyStore
 

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from bot.store.tinydb.files import is_process_alive
+from bot.store.tinydb.sealed import is_process_alive
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,8 @@ from bot.models import Article, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.tinydb.due_index import DueIndex
-from bot.store.tinydb.files import Compaction, KeyedDB, RecordCodec, open_table, remove_stale_temp_files
+from bot.store.tinydb.files import Compaction, KeyedDB, RecordCodec, open_table
+from bot.store.tinydb.sealed import remove_stale_temp_files
 from bot.store.tinydb.journal import encode_record
 from bot.store.tinydb.lock import WriterLock
 from bot.store.tinydb.outbox import Outbox, check_statuses, prepare_pushes
