@@ -87,7 +87,7 @@ class Catalog:
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
             _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
-            _search=(SearchIndex.build(ordered, themes, reuse=(reuse.stories, reuse._search) if reuse else None)
+            _search=(SearchIndex.build(ordered, themes, reuse=(reuse.stories, reuse._search) if reuse is not None else None)
                      if searchable else SearchIndex()),
             is_searchable=searchable,
             grouping=grouping,

@@ -82,11 +82,12 @@ class SearchIndex:
         index): a story in both (the same object: an incremental catalog keeps the stories no
         change reached) keeps its postings, moved to its new position, instead of reading its
         articles' text again. The result equals a build without `reuse`."""
-        words, fresh = _carried(stories, *reuse) if reuse else (defaultdict(dict), range(len(stories)))
+        words, fresh = (_carried(stories, *reuse) if reuse is not None
+                        else (defaultdict(dict), range(len(stories))))
         for position in fresh:
             for word, weight in story_weights(stories[position]).items():
                 words[word][position] = weight
-        if reuse:   # in position order, as a fresh build inserts them (ties in ranking keep that order)
+        if reuse is not None:   # in position order, as a fresh build inserts them (ties in ranking keep that order)
             words = defaultdict(dict, {word: dict(sorted(postings.items())) for word, postings in words.items()})
         phrases: dict[tuple[str, ...], list[int]] = defaultdict(list)
         groups = []
