@@ -67,6 +67,7 @@ class Catalog:
         slow part of a saved catalog's start-up); `with_search_index` adds it later. `reuse`, an
         earlier catalog of the same themes: its stories kept here keep their search postings."""
         ordered = tuple(sorted(stories, key=news_order, reverse=True))
+        carried = (reuse.stories, reuse._search) if reuse is not None else None
         by_theme: dict[str, list[Story]] = defaultdict(list)
         by_id: dict[str, Story] = {}
         for story in ordered:
@@ -87,8 +88,7 @@ class Catalog:
             _by_theme=MappingProxyType({c: tuple(s) for c, s in by_theme.items()}),
             _by_id=MappingProxyType(by_id),
             _rank=MappingProxyType({s.id: k for k, s in enumerate(ordered)}),
-            _search=(SearchIndex.build(ordered, themes, reuse=(reuse.stories, reuse._search) if reuse is not None else None)
-                     if searchable else SearchIndex()),
+            _search=SearchIndex.build(ordered, themes, reuse=carried) if searchable else SearchIndex(),
             is_searchable=searchable,
             grouping=grouping,
         )
