@@ -1,7 +1,7 @@
 """Ingest speed: a full ingest of >= 1,000 files against a plain sumy LexRank loop, and a re-ingest.
 
 In one run, over the same corpus (benchmarks/corpus.py):
-1. a plain loop: PlaintextParser(text, bot.nlp.PunktTokenizer) -> LexRankSummarizer(Stemmer),
+1. a plain loop: PlaintextParser(text, bot.tokenizer.PunktTokenizer) -> LexRankSummarizer(Stemmer),
    4 sentences, one process - what "just summarize every file" costs;
 2. run_ingest into a fresh TinyStore: read, clean, key points, themes, one store write
    (a process pool when there is more than one CPU);
@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import REPO, CorpusFile, build_corpus  # noqa: E402
 from bot.library.ingest import run_ingest  # noqa: E402
-from bot.nlp import LANGUAGE_NAMES, PunktTokenizer  # noqa: E402
+from bot.nlp import LANGUAGE_NAMES  # noqa: E402
+from bot.tokenizer import PunktTokenizer  # noqa: E402
 from bot.store.tinydb.store import TinyStore  # noqa: E402
 from bot.library.theme_files import load_themes  # noqa: E402
 

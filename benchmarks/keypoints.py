@@ -26,7 +26,7 @@ from sumy.utils import get_stop_words  # noqa: E402
 
 from bot.extract.clean import clean_text  # noqa: E402
 from bot.keypoints.points import extract_key_points  # noqa: E402
-from bot.nlp import PunktTokenizer  # noqa: E402
+from bot.tokenizer import PunktTokenizer  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval"
 

@@ -43,6 +43,10 @@ class CleanText:
     notes: tuple[str, ...] = ()             # what the maintainer should know (a header date not used)
 
 
+MIN_POINTS = 3            # an article's (and a story's) key points: at least this many when the text has them
+MAX_POINTS = 5            # and never more
+
+
 @dataclass(frozen=True, slots=True)
 class KeyPoint:
     """A verbatim sentence of the article chosen as a key point."""

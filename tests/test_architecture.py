@@ -12,6 +12,8 @@ The checker is run on small synthetic trees too, to show that it does fail.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,11 +25,12 @@ LAYERS = {
     "__init__": 0, "models": 0, "errors": 0, "nlp": 0,
     "heap": 0,      # interpreter settings (GIL switch interval, gc.freeze): the due pass, library and app call it
     "metrics": 0,   # counters only (prometheus-client, nothing of ours): delivery, library, telegram record into it
-    "extract": 1, "keypoints": 2, "themes": 3, "stories": 4, "digest": 5, "schedule": 5,
-    "config": 6, "sources": 7, "store": 7,
-    "library": 8, "services": 9, "delivery": 10, "telegram": 11, "cli": 12, "__main__": 13,
+    "tokenizer": 1,   # punkt and nltk (slow to import): extraction, key points and ingest, never the run path
+    "extract": 2, "keypoints": 3, "themes": 4, "stories": 5, "digest": 6, "schedule": 6,
+    "config": 7, "sources": 8, "store": 8,
+    "library": 9, "services": 10, "delivery": 11, "telegram": 12, "cli": 13, "__main__": 14,
 }
-PURE = {"models", "errors", "nlp", "extract", "keypoints", "themes", "stories", "digest", "schedule"}
+PURE = {"models", "errors", "nlp", "tokenizer", "extract", "keypoints", "themes", "stories", "digest", "schedule"}
 FORBIDDEN_MODULES = {"telegram", "tinydb", "apscheduler", "httpx", "os", "pathlib", "dotenv",
                      "subprocess", "socket", "psycopg", "shutil", "tempfile"}
 FORBIDDEN_CALLS = {"open"}
@@ -35,6 +38,9 @@ FORBIDDEN_CALLS = {"open"}
 LAZY_IMPORTS = {
     "bot.cli.main": {"bot.telegram.runner"},   # `digestbot check`, `ingest`, ... never load python-telegram-bot
     "bot.services": {"bot.store.postgres.store"},   # the PostgreSQL driver loads only when DATABASE_URL is set
+    # ingest, fetch and theme re-matching (nltk, sumy, trafilatura: ~0.8 s of imports) load when the library
+    # first ingests, after `digestbot run`'s first poll, not before it
+    "bot.library.library": {"bot.library.intake"},
 }
 
 
@@ -182,6 +188,19 @@ def test_bot_has_no_import_cycle():
 
 def test_bot_modules_import_at_the_top_except_the_lazy_telegram_runner():
     assert lazy_imports(BOT, LAZY_IMPORTS) == []
+
+
+# what `digestbot run` must not load before its first poll (a second of imports at start-up):
+# the extraction, key-point and summarizer stack loads with the first ingest (bot.library.intake)
+INGEST_STACK = ("nltk", "sumy", "trafilatura", "lxml", "dateparser", "py3langid", "punkt", "bot.library.intake")
+
+
+def test_the_run_path_does_not_import_the_ingest_stack():
+    code = ("import sys; import bot.telegram.runner, bot.services; "
+            f"print(sorted({{m.split('.')[0] if not m.startswith('bot.') else m for m in sys.modules}} & {set(INGEST_STACK)!r}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=BOT.parent)
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_package_has_no_module_named_telegram_that_shadows_the_library():

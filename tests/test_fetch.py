@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from bot.config import Settings
-from bot.library.fetch import load_states, run_fetch
+from bot.library.fetch import run_fetch
+from bot.library.source_status import load_states
 from bot.library.ingest import run_ingest
 from bot.sources.config import Source
 from bot.store.tinydb.store import TinyStore

@@ -12,7 +12,7 @@ import pytest
 from bot.extract.clean import clean_text
 from bot.keypoints.points import extract_key_points, key_points
 from bot.models import KeyPoint
-from bot.nlp import split_sentences
+from bot.tokenizer import split_sentences
 from tests.support.paths import SEEDS
 from tests.support.factories import synthetic_body
 

@@ -26,7 +26,7 @@ import pytest
 from rouge_score import rouge_scorer
 
 from bot.keypoints.points import key_points
-from bot.nlp import PunktTokenizer
+from bot.tokenizer import PunktTokenizer
 
 EVAL = Path(__file__).parent / "data" / "eval"
 BASELINE = json.loads((Path(__file__).parent / "quality_baseline.json").read_text(encoding="utf-8"))

@@ -10,7 +10,8 @@ from pathlib import Path
 from bot.cli.common import CliError, load_theme_list, open_store, print_json
 from bot.config import Settings
 from bot.errors import StoreError
-from bot.library.fetch import load_states, politeness_of, run_fetch, source_counts
+from bot.library.fetch import politeness_of, run_fetch
+from bot.library.source_status import load_states, source_counts
 from bot.sources.config import (
     KINDS, LANGUAGES, Source, add_sources, check_url, load_sources, remove_source,
 )

@@ -26,7 +26,8 @@ from bot.extract.line_features import word_count
 from bot.extract.paragraphs import article_lines
 from bot.extract.title import choose_title, find_date, find_url, title_from_url, title_key
 from bot.models import CleanText
-from bot.nlp import PunktTokenizer, language_code
+from bot.nlp import language_code
+from bot.tokenizer import PunktTokenizer
 
 __all__ = ["MIN_BODY_WORDS", "body_problem", "clean_text", "detect_language", "outlet_of",
            "repeated_lines"]

@@ -32,13 +32,11 @@ from bot.keypoints.rank import (
 )
 from bot.keypoints.lead import find_lead
 from bot.keypoints.sentences import Sentence, opens_with_quote, split_candidates
-from bot.models import KeyPoint
+from bot.models import MAX_POINTS, MIN_POINTS, KeyPoint
 from bot.nlp import language_code
 
 logger = logging.getLogger(__name__)
 
-MIN_POINTS = 3            # an article's (and a story's) key points: at least this many when the text has them
-MAX_POINTS = 5            # and never more
 NEAR_DUPLICATE = 0.6      # cosine at which two sentences say the same thing
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import punkt
 
-from bot.nlp import PunktTokenizer
+from bot.tokenizer import PunktTokenizer
 
 MAX_SENTENCES = 150        # candidates considered per article (keeps long articles fast)
 MAX_READ_CHARS = 150 * 300  # characters of the body read at most, even inside one huge paragraph

@@ -21,6 +21,7 @@ import httpx
 from bot.config import Settings
 from bot.library.fetched import draft, make_article, summarize_drafts
 from bot.library.ingest import run_jobs
+from bot.library.source_status import load_states
 from bot.models import Article, Rejection, Theme
 from bot.sources.config import Source
 from bot.sources.feeds import url_key
@@ -42,19 +43,6 @@ def rules_of(settings: Settings, now: float) -> Rules:
     return Rules(interval=settings.fetch_interval_minutes * 60.0, max_entries=settings.fetch_max_entries,
                  oldest=now - settings.source_retention_days * 86400.0,
                  max_backoff=settings.fetch_max_backoff_hours * 3600.0)
-
-
-def load_states(store: Store, sources: Sequence[Source]) -> dict[str, SourceState]:
-    return {s.name: SourceState.from_doc(store.get_meta(STATE_PREFIX + s.name)) for s in sources}
-
-
-def source_counts(store: Store) -> dict[str, int]:
-    """Source name -> its live (not retired) articles in the store."""
-    counts: dict[str, int] = {}
-    for article in store.all_articles():
-        if article.source:
-            counts[article.source] = counts.get(article.source, 0) + 1
-    return counts
 
 
 def known_keys(articles: Sequence[Article]) -> dict[str, str]:

@@ -11,8 +11,6 @@ naming it and why; the rest goes on.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import os
 import time
@@ -28,10 +26,11 @@ from typing import Any, Callable, Iterable, Sequence
 from bot.extract.clean import body_problem, clean_text, outlet_of, repeated_lines
 from bot.errors import ConfigError
 from bot.keypoints.points import extract_key_points
-from bot.nlp import split_sentences
+from bot.tokenizer import split_sentences
 from bot.models import Article, CleanText, IngestReport, KeyPoint, Rejection, SeedFile, Theme
 from bot.sources.feeds import url_key
 from bot.library.rejections import remember, remembered, skip_remembered
+from bot.library.theme_files import THEMES_META_KEY, themes_fingerprint
 from bot.library.workers import die_with_owner
 from bot.sources.seeds import article_id, read_seed, read_seeds
 from bot.store.api import Store
@@ -40,7 +39,6 @@ from bot.themes.match import match_themes
 logger = logging.getLogger(__name__)
 
 POOL_MIN_FILES = 20          # fewer changed files than this are processed in this process
-THEMES_META_KEY = "themes_fingerprint"
 Progress = Callable[[int, int], None]
 
 
@@ -63,12 +61,6 @@ class Result:
     themes: tuple[tuple[str, float], ...] = ()
     note: str = ""          # where the text came from when it is not the obvious place (fetched pages)
     problem: str = ""
-
-
-def themes_fingerprint(themes: Sequence[Theme]) -> str:
-    """Changes exactly when what `match_themes` reads of the themes changes."""
-    data = [[t.command, list(t.terms), list(t.exclude)] for t in themes]
-    return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:24]
 
 
 def summarize_file(job: Job, themes: Sequence[Theme]) -> Result:

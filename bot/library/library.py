@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
+from types import ModuleType
 from typing import Callable, Sequence
 
 import httpx
 
 from bot.digest.catalog import Catalog
 from bot.config import Settings
-from bot.library.fetch import poll_sources, store_fetched
-from bot.library.ingest import THEMES_META_KEY, run_ingest, themes_fingerprint
 from bot.heap import freeze_survivors
-from bot.models import Article, IngestReport, Theme
+from bot.models import IngestReport, Theme
 from bot.sources.config import Source, load_sources
 from bot.sources.state import FetchReport
 from bot.store.api import ARTICLES_VERSION_KEY, Store
 from bot.library.saved_catalog import catalog_fingerprint, load_catalog, save_catalog
-from bot.library.theme_files import load_themes, themes_signature
-from bot.themes.match import match_themes
+from bot.library.theme_files import THEMES_META_KEY, load_themes, themes_fingerprint, themes_signature
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +84,7 @@ class Library:
         """Ingest seeds/, swap in the new catalog, then tell the listeners. Blocking."""
         with self._ingest_lock:
             self.refresh_themes_if_changed()
-            report = run_ingest(self.store, self.settings.seeds_dir, self.themes,
+            report = _intake().run_ingest(self.store, self.settings.seeds_dir, self.themes,
                                 max_bytes=self.settings.max_seed_bytes)
             if report.added or report.updated or report.retired or not self.is_ready:
                 with self._swap_lock:
@@ -111,10 +108,10 @@ class Library:
         if not sources:
             return FetchReport()
         with self._fetch_lock:
-            gathered = poll_sources(self.store, sources, self.settings, force=force, transport=transport)
+            gathered = _intake().poll_sources(self.store, sources, self.settings, force=force, transport=transport)
             with self._ingest_lock:
                 self.refresh_themes_if_changed()
-                report = store_fetched(self.store, gathered, self.themes, self.settings)
+                report = _intake().store_fetched(self.store, gathered, self.themes, self.settings)
                 if report.added or report.updated or report.retired:
                     with self._swap_lock:
                         self._rebuild()
@@ -155,7 +152,7 @@ class Library:
         themes = self.themes
         articles = self.store.all_articles()
         if self.store.get_meta(THEMES_META_KEY) != themes_fingerprint(themes):
-            articles = rematch_themes(articles, themes)    # in memory; the next ingest stores it
+            articles = _intake().rematch_themes(articles, themes)    # in memory; the next ingest stores it
             self.catalog = Catalog.build(articles, themes)
         else:   # only the stories the changed articles reach are grouped again
             self.catalog = self.catalog.update(articles, themes)
@@ -181,6 +178,11 @@ class Library:
         return True
 
 
-def rematch_themes(articles: list[Article], themes: list[Theme]) -> list[Article]:
-    """The articles with their themes matched again (a new or changed theme file)."""
-    return [replace(a, themes=match_themes(a.title, a.body, themes)) for a in articles]
+
+def _intake() -> ModuleType:
+    """`bot.library.intake`, imported the first time it is used (the one deferred import of the
+    library, named in tests/test_architecture.py): ingest, fetch and theme re-matching load the
+    extraction and key-point stack (~0.8 s of imports), which `digestbot run` needs only after its
+    first poll, when the start-up ingest runs in the background."""
+    from bot.library import intake
+    return intake

@@ -1,14 +1,25 @@
-"""Adapter: read digests/*.toml into Themes (parsing and matching live in bot.themes.match)."""
+"""Adapter: read digests/*.toml into Themes (parsing lives in bot.themes.parse, matching in bot.themes.match)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from typing import Sequence
 from pathlib import Path
 
 from bot.errors import ThemeError
 from bot.models import Theme
-from bot.themes.match import BUILTIN_COMMANDS, parse_theme, validate_themes
+from bot.themes.parse import BUILTIN_COMMANDS, parse_theme, validate_themes
 
 logger = logging.getLogger(__name__)
+
+THEMES_META_KEY = "themes_fingerprint"   # the store's meta key: the themes its articles were matched against
+
+
+def themes_fingerprint(themes: Sequence[Theme]) -> str:
+    """Changes exactly when what `match_themes` reads of the themes changes."""
+    data = [[t.command, list(t.terms), list(t.exclude)] for t in themes]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:24]
 
 
 def load_themes(digests_dir: Path) -> tuple[list[Theme], list[str]]:

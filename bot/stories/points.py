@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from bot.keypoints.points import MAX_POINTS, MIN_POINTS
-from bot.models import Article, StoryPoint
+from bot.models import MAX_POINTS, MIN_POINTS, Article, StoryPoint
 from bot.stories.text import STOP_WORDS, stems_of
 
 

@@ -19,8 +19,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Sequence
 
-from bot.keypoints.points import MIN_POINTS
-from bot.models import Article, Story, StoryVersion
+from bot.models import MIN_POINTS, Article, Story, StoryVersion
 from bot.stories.points import merge_points
 from bot.stories.text import stems_of
 

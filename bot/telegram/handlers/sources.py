@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.errors import SourceError
-from bot.library.fetch import load_states, source_counts
+from bot.library.source_status import load_states, source_counts
 from bot.services import Services
 from bot.sources.config import Source, load_sources
 from bot.telegram.replies import admin_only, language_of, reply, say, services_of
