@@ -71,7 +71,7 @@ def test_saving_one_subscriber_appends_one_journal_line_and_leaves_the_table_fil
     lines = (store.data_dir / "subscribers.journal").read_bytes().splitlines()[1:]   # after the header
     assert len(lines) == 1 and len(lines[0]) < 1000
     entry = json.loads(lines[0].split(b" ", 1)[1])
-    assert entry["subscribers"]["set"]["7"]["themes"] == ["castillo"] and entry["subscribers"]["del"] == []
+    assert entry["subscribers"]["set"]["7"] == [7, ["castillo"]] and entry["subscribers"]["del"] == []   # a row
 
 
 def test_a_write_survives_a_crash_through_the_journal_alone(store, tmp_path):
@@ -111,7 +111,7 @@ def test_a_last_journal_line_with_a_wrong_checksum_is_ignored(store, tmp_path):
     crashed_dir = tmp_path / "crashed"
     shutil.copytree(store.data_dir, crashed_dir)
     journal = crashed_dir / "subscribers.journal"
-    journal.write_bytes(journal.read_bytes().replace(b'"chat_id": 2', b'"chat_id": 9'))
+    journal.write_bytes(journal.read_bytes().replace(b'"2": [2]', b'"2": [9]'))
     unacknowledge_last_write(journal)
     crashed = TinyStore(crashed_dir)
     assert [s.chat_id for s in crashed.all_subscribers()] == [1]
@@ -125,7 +125,7 @@ def test_a_damaged_line_before_good_ones_is_reported_never_skipped(store, tmp_pa
     crashed_dir = tmp_path / "crashed"
     shutil.copytree(store.data_dir, crashed_dir)
     journal = crashed_dir / "subscribers.journal"
-    journal.write_bytes(journal.read_bytes().replace(b'"chat_id": 2', b'"chat_id": 9', 1))
+    journal.write_bytes(journal.read_bytes().replace(b'"2": [2]', b'"2": [9]', 1))
     with pytest.raises(StoreError, match=r"subscribers.journal is damaged: write 1 is damaged and 1 later writes are not; 2 acknowledged writes are lost"):
         TinyStore(crashed_dir)
 

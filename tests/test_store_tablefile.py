@@ -42,8 +42,8 @@ def test_malformed_text_is_a_json_error_like_json_loads(text):
         parse_tables(text, {"t": seen})
 
 
-@pytest.mark.parametrize("text", ['{"t": {"a": [1]}}', '{"t": {"a": 5}}', '{"u": [], "t": {}}'])
-def test_a_table_or_record_that_is_not_an_object_is_named_as_such(text):
+@pytest.mark.parametrize("text", ['{"t": {"a": "x"}}', '{"t": {"a": 5}}', '{"u": [], "t": {}}'])
+def test_a_table_that_is_not_an_object_or_a_record_neither_object_nor_array_is_named_as_such(text):
     with pytest.raises(TableShapeError):
         parse_tables(text, {"t": seen})
 
@@ -51,3 +51,8 @@ def test_a_table_or_record_that_is_not_an_object_is_named_as_such(text):
 def test_a_duplicate_key_keeps_the_last_record_as_json_loads_does():
     text = '{"t": {"a": {"n": 1}, "a": {"n": 2}}}'
     assert parse_tables(text, {"t": lambda key, doc: doc}) == json.loads(text)
+
+
+def test_a_record_may_be_a_positional_array():
+    assert parse_tables('{"t": {"a": [1, "x"], "b": {"k": 2}}}', {"t": seen}) == {
+        "t": {"a": ("decoded", "a", '[1, "x"]'), "b": ("decoded", "b", '{"k": 2}')}}

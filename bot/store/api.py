@@ -10,7 +10,8 @@ from typing import Iterable, Protocol
 
 from bot.models import Article, Push, Subscriber
 
-SCHEMA_VERSION = 3   # 3: a chat's last digests stored as one JSON text (2 and 1 still read)
+SCHEMA_VERSION = 4   # 4: a subscriber stored as one positional row (3, 2 and 1 still read; folded in at the first write)
+# 3: a chat's last digests stored as one JSON text
 # 2: table files end with a checksum line, journals count their writes
 
 

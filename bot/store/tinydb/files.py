@@ -103,10 +103,10 @@ class RecordCodec:
     documents (models), encoded back with `encode` only when written. Such a table is
     written through `KeyedTable.apply` with objects, never with TinyDB's own methods."""
 
-    encode: Callable[[Any], dict]
-    decode: Callable[[dict], Any]
+    encode: Callable[[Any], Any]        # -> the stored document: an object, or a positional array
+    decode: Callable[[Any], Any]
     kind: str                           # what a record is, for error messages ("article")
-    is_outdated: Callable[[dict], bool] = lambda doc: False   # an older layout: the file is rewritten soon
+    is_outdated: Callable[[Any], bool] = lambda doc: False   # an older layout: the file is rewritten soon
 
 
 Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
@@ -151,7 +151,7 @@ class JournaledStorage(Storage):
         """(key, stored document) -> the model a codec table keeps; StoreError naming the record."""
         codec = self._codecs[table]
 
-        def decode(key: str, doc: dict) -> Any:
+        def decode(key: str, doc: Any) -> Any:
             if codec.is_outdated(doc):
                 self._outdated = True
             try:

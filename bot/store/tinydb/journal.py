@@ -87,7 +87,7 @@ def _decode_line(line: bytes) -> dict[str, tuple[dict[str, dict], list[str]]] | 
         changes = {}
         for name, change in entry.items():
             upserts, removals = change["set"], change["del"]
-            if not isinstance(upserts, dict) or not all(isinstance(doc, dict) for doc in upserts.values()):
+            if not isinstance(upserts, dict) or not all(isinstance(doc, (dict, list)) for doc in upserts.values()):
                 return None
             changes[name] = (upserts, [str(key) for key in removals])
         return changes

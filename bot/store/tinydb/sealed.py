@@ -121,8 +121,8 @@ def read_json_file(path: Path, hooks: Mapping[str, RecordHook] | None = None) ->
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise StoreError(f"{path} is not a TinyDB file (expected an object of tables); {_ADVICE}")
     for name, table in data.items():   # (a hooked table's records were checked as they were read)
-        if not (hooks and name in hooks) and not all(isinstance(doc, dict) for doc in table.values()):
-            raise StoreError(f"{path} holds a record that is not an object; {_ADVICE}")
+        if not (hooks and name in hooks) and not all(isinstance(doc, (dict, list)) for doc in table.values()):
+            raise StoreError(f"{path} holds a record that is neither an object nor an array; {_ADVICE}")
     return data, sealed
 
 

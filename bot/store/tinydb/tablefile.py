@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
-RecordHook = Callable[[str, dict], Any]    # (key, document) -> what the table keeps
+RecordHook = Callable[[str, Any], Any]    # (key, document: an object or an array) -> what the table keeps
 
 
 class TableShapeError(ValueError):
@@ -66,8 +66,8 @@ def _records(text: str, pos: int, hook: RecordHook) -> tuple[dict[str, Any], int
         if "\\" in key:
             key = json.loads(f'"{key}"')
         doc, pos = scan(text, found.end())
-        if type(doc) is not dict:
-            raise TableShapeError("a record is not an object")
+        if type(doc) is not dict and type(doc) is not list:   # an object, or a positional row
+            raise TableShapeError("a record is neither an object nor an array")
         records[key] = hook(key, doc)
         ended = after(text, pos)
         if ended is None:
