@@ -320,7 +320,86 @@ def catalog(args: dict) -> dict:
     return out
 
 
-PHASES = {"proto": proto, "build": build, "commands": commands, "catalog": catalog}
+def due(args: dict) -> dict:
+    """CPU of one due pass (`run_pass`) per number of due subscribers, on one catalog of `articles`.
+
+    The articles' store (and its saved catalog) is built once in `work/due_articles`; each size gets a
+    copy of it and `n` subscribers due now whose last digest was 14 days ago. `profile` (a path):
+    the chunks of the last size run in this thread under cProfile, stats written there."""
+    import shutil
+
+    base = Path(args["work"]) / "due_articles"
+    if not (base / "data").exists():
+        build({**args, "data": str(base / "data"), "seeds": str(base / "seeds"), "subscribers": 0, "days": 0})
+    out = {}
+    for size in args["sizes"]:
+        data = Path(args["work"]) / f"due_{size}"
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(base / "data", data)
+        out[str(size)] = asyncio.run(_due_once({**args, "data": str(data), "seeds": str(base / "seeds"),
+                                                "subscribers": size}, profile=size == args["sizes"][-1]))
+        shutil.rmtree(data)
+    return out
+
+
+async def _due_once(args: dict, profile: bool) -> dict:
+    from bot.config import Settings
+    from bot.library.library import Library
+    from bot.models import Subscriber
+    from bot.services import Services
+    from bot.store.tinydb.store import TinyStore
+    from bot.telegram.app import build_application
+    try:
+        from tests.support.recording import RecordingRequest
+    except ImportError:
+        from tests.recording import RecordingRequest  # type: ignore[no-redef]
+
+    now, rng = time.time(), random.Random(11)
+    settings = Settings(telegram_bot_token="1:BENCH", data_dir=Path(args["data"]), seeds_dir=Path(args["seeds"]),
+                        digests_dir=Path(args["digests"]))
+    store = TinyStore(settings.data_dir)
+    library = Library(settings, store)
+    commands = sorted({c for story in library.catalog.stories for c in story.themes})
+    due_local = time.strftime("%H:00", time.gmtime(now - 5 * 3600))   # America/Lima (UTC-5): this hour's slot
+    store.save_subscribers(Subscriber(chat_id=10_000 + n, themes=tuple(rng.sample(commands, rng.randint(1, 3))),
+                                      language=rng.choice(("en", "es")), timezone="America/Lima",
+                                      time_of_day=due_local, last_digest_at=now - 14 * DAY, created_at=now - 30 * DAY,
+                                      next_due_at=now - 60) for n in range(args["subscribers"]))
+    app = build_application(Services(settings, store, library, clock=lambda: now), request=RecordingRequest(),
+                            updater=False)
+    await app.initialize()
+    scheduler = app.bot_data["schedule.digests"]
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profile and args.get("profile"):
+        report = _profiled_pass(scheduler, store, now, args["profile"])
+    else:
+        report = await scheduler.run_pass()
+    out = {"cpu_s": round(time.process_time() - cpu, 2), "wall_s": round(time.perf_counter() - wall, 2),
+           "profiled": bool(profile and args.get("profile")),
+           "due": report.due, "digests": report.digests, "empty": report.empty, "pushes": report.pushes}
+    await app.shutdown()
+    store.close()
+    return out
+
+
+def _profiled_pass(scheduler, store, now: float, path: str):
+    """The due pass's chunks, in this thread, under cProfile (stats to `path`)."""
+    import cProfile
+
+    from bot.delivery.due import PassReport
+    report, profiler = PassReport(), cProfile.Profile()
+    profiler.enable()
+    while True:
+        chunk = store.due_subscribers(now, scheduler.chunk_size)
+        if not chunk:
+            break
+        scheduler.process_chunk(chunk, now, False, report)
+    profiler.disable()
+    profiler.dump_stats(path)
+    return report
+
+
+PHASES = {"proto": proto, "build": build, "commands": commands, "catalog": catalog, "due": due}
 
 if __name__ == "__main__":
     print(json.dumps(PHASES[sys.argv[1]](json.loads(sys.argv[2]))))

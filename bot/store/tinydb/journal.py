@@ -69,6 +69,11 @@ def encode_record(key: str, doc: Any) -> str:
         raise StoreError(f"record {key!r} cannot be stored as JSON: {exc}") from exc
 
 
+def encode_value(value: Any) -> str:
+    """`value` as the journal encodes it (ASCII JSON)."""
+    return _encode(value)
+
+
 def encode_entry(changes: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> bytes:
     """A journal line from table -> (encoded upsert members, removed keys)."""
     tables = [f'{_encode(name)}: {{"set": {{{", ".join(members)}}}, "del": {_encode(list(removals))}}}'

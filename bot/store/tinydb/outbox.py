@@ -28,7 +28,7 @@ from bot.models import Push, moved_push_id
 from bot.store.codec import STATUSES, check_statuses, push_from_doc, push_to_doc, text_key
 from bot.store.tinydb.deliveries import Deliveries
 from bot.store.tinydb.files import Compaction, decode_all, open_table
-from bot.store.tinydb.journal import encode_record
+from bot.store.tinydb.members import push_members
 from bot.store.tinydb.pending import PendingIndex
 
 logger = logging.getLogger(__name__)
@@ -40,16 +40,8 @@ Prepared = Mapping[str, tuple[dict, str]]   # push id -> (its state document, it
 
 def prepare_pushes(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     """The state documents and journal members of pushes about to be enqueued: pure, so the store
-    makes them before it takes its lock (a due-pass chunk has ~2,000 pushes to encode)."""
-    keys: dict[str, str] = {}
-    out = {}
-    for push in pushes:
-        key = keys.get(push.text)
-        if key is None:
-            key = keys[push.text] = text_key(push.text)
-        doc = push_to_doc(push, key)
-        out[push.id] = (doc, encode_record(push.id, doc))
-    return out
+    makes them before it takes its lock (a due-pass chunk has ~2,500 pushes to encode)."""
+    return push_members(pushes)
 
 
 class Outbox:

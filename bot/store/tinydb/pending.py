@@ -28,7 +28,8 @@ class PendingIndex:
 
     def put(self, push: Push) -> None:
         """Index `push` (replacing what was indexed under its id)."""
-        self.discard(push.id, push.chat_id)
+        if push.id in self._where or push.id in self._finished or push.id in self._by_chat.get(push.chat_id, ()):
+            self.discard(push.id, push.chat_id)   # (a new push, most of a due pass's, has nothing to discard)
         self._by_chat[push.chat_id].add(push.id)
         if push.status != "pending":
             self._finished[push.id] = push.created_at
