@@ -1,6 +1,8 @@
 """Cross-language story evidence: places, bodies and happenings named alike in en/es/pt (bot.stories.lexicon)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.stories.group import SAME_EVENT, group_stories, same_event
 from bot.stories.lexicon import concepts_named
 from tests.support.factories import make_article
@@ -85,7 +87,10 @@ def test_an_undated_page_joins_only_on_strong_evidence():
 
 def test_an_undated_page_needs_more_than_a_dated_one():
     sure = same_event(resignation("a", "en", "2021-08-17"), resignation("b", "es", "2021-08-17"))
-    unsure = same_event(resignation("a", "en", "2021-08-17"), resignation("b", "es", ""))
+    undated = resignation("b", "es", "")
+    no_day = replace(undated, body=undated.body.replace(" este martes", ""),     # states no news day either
+                     key_points=tuple(replace(p, text=p.text.replace(" este martes", "")) for p in undated.key_points))
+    unsure = same_event(resignation("a", "en", "2021-08-17"), no_day)
     assert unsure < sure
 
 

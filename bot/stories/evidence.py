@@ -27,6 +27,11 @@ _NUMBER = re.compile(r"\d[\d.,:/-]*")
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d{2,3}")
 
 
+def month_of(word: str) -> int | None:
+    """The month a folded word names ("agosto", "dec"), else None."""
+    return _MONTH_OF.get(word)
+
+
 def days_named(text: str) -> frozenset[tuple[int, int]]:
     """(month, day) of every day the text names: "Aug. 8", "8 de agosto", "8th August"."""
     tokens = _TOKEN.findall(fast_fold(text))
@@ -43,6 +48,24 @@ def days_named(text: str) -> frozenset[tuple[int, int]]:
                 if 1 <= int(tokens[near]) <= 31:
                     found.add((month, int(tokens[near])))
                     break
+    return frozenset(found)
+
+
+# Words that put the day named right after them ahead of the article's news: "plans to hold elections on
+# December 6", "las elecciones previstas para el 6 de diciembre", "o próximo dia 6 de dezembro".
+_AHEAD = re.compile(r"\b(?:will|to hold|to be held|scheduled|planned|plans|upcoming|ahead of|set for|due on|"
+                    r"proximo|proxima|previstas?|previstos?|programad[ao]s?|convocad[ao]s?|celebraran|"
+                    r"se realizaran|marcad[ao]s? para|serao realizadas|vai|vao)\b")
+AHEAD_WORDS = 8           # the day must follow the cue within this many words
+
+
+def days_ahead(text: str) -> frozenset[tuple[int, int]]:
+    """(month, day) of the days the text names as ahead of its news ("will vote on 6 December")."""
+    folded = fast_fold(text)
+    found: set[tuple[int, int]] = set()
+    for cue in _AHEAD.finditer(folded):
+        window = " ".join(folded[cue.end():cue.end() + 120].split()[:AHEAD_WORDS + 2])
+        found.update(days_named(window))
     return frozenset(found)
 
 

@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from bot.models import Article, Story, newest_first
 from bot.stories.evidence import days_apart
 from bot.stories.lexicon import happenings
+from bot.stories.newsday import news_days_agree, reported_after
 from bot.stories.points import merge_points
 from bot.stories.profile import Profile as _Profile, profile_of as _profile
 from bot.stories.story import build_story, news_order
@@ -61,9 +62,17 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
 def _date_factor(a: _Profile, b: _Profile) -> float:
     """1 for two day dates within the span, 0 for incompatible dates, SAME/STRONG when unsure.
     An unsure pair whose texts both name days, none of them close, is not one event."""
-    if a.day is None or b.day is None or a.tolerance or b.tolerance:
+    unsure = a.day is None or b.day is None or bool(a.tolerance or b.tolerance)
+    if unsure:
         if days_apart(a.days_named, b.days_named, STORY_SPAN_DAYS):
             return 0.0
+        if reported_after(a.days_ahead, b.news) or reported_after(b.days_ahead, a.news):
+            return 0.0
+        # the same weekday is a 1-in-7 coincidence: it confirms only a pair in two languages, whose
+        # words and names cannot (one language: two statements of one politician on two Wednesdays)
+        agree = news_days_agree(a.news, b.news, STORY_SPAN_DAYS, a.article.language != b.article.language)
+        if agree is not None:
+            return 1.0 if agree else 0.0
     if a.day is None or b.day is None:
         return SAME_EVENT / STRONG_EVENT
     gap = max(0, abs(a.day - b.day) - a.tolerance - b.tolerance)
