@@ -18,6 +18,7 @@ import html
 import hashlib
 import logging
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field, fields, replace
 
 from bot.delivery.sender import Sender
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 _FIELDS = tuple(f.name for f in fields(Subscriber))
 _LAST, _NEXT = _FIELDS.index("last_digest_at"), _FIELDS.index("next_due_at")
+# store writes of a chunk, sliced: each holds the store's lock (commands wait on it) for what it writes,
+# and a chunk of 500 subscribers is ~2,500 pushes (a 30-story digest is several messages)
+PUSH_SLICE = 500
+MAX_RENDERED = 20_000   # distinct digests (and theme sets) kept during one pass
+SUBSCRIBER_SLICE = 250
 
 
 @dataclass
@@ -72,16 +78,32 @@ class DigestScheduler:
         self.sender = sender
         self.chunk_size = chunk_size
         self._lock = asyncio.Lock()
-        self._rendered: dict[tuple, list[str]] = {}   # one pass: same themes and history, same digest
+        self._rendered: dict[tuple, list[str]] = {}   # one pass: same themes, language and stories, same digest
         self._plans: dict[tuple, tuple[DuePlan, str]] = {}   # one pass: same schedule, same slot and key
+        self._seen: dict[tuple, list[float]] = {}   # one pass: a theme set's first-seen times, sorted
 
     def _digest_parts(self, catalog, subscriber: Subscriber, now: float) -> list[str]:
-        """The rendered digest; subscribers with the same themes, language and last digest share it."""
-        key = (subscriber.themes, subscriber.language, subscriber.last_digest_at, now, id(catalog))
+        """The rendered digest, built once per pass for all subscribers with the same themes, language
+        and new stories (their count since the watermark picks them: a slice of one time-ordered list)."""
+        key = (subscriber.themes, subscriber.language, self._new_count(catalog, subscriber, now), now, id(catalog))
         parts = self._rendered.get(key)
         if parts is None:
+            if len(self._rendered) >= MAX_RENDERED:
+                self._rendered.clear()
             parts = self._rendered[key] = self._parts(subscriber_digest(catalog, subscriber, now), subscriber)
         return parts
+
+    def _new_count(self, catalog, subscriber: Subscriber, now: float) -> int:
+        """How many stories of the subscriber's themes were first seen after its last digest and by `now`
+        (what `new_stories` picks): a bisection in the themes' sorted first-seen times."""
+        themes = frozenset(subscriber.themes)
+        seen = self._seen.get((themes, now, id(catalog)))
+        if seen is None:
+            if len(self._seen) >= MAX_RENDERED:
+                self._seen.clear()
+            firsts = {story.id: story.first_seen for story in catalog.new_since(themes, -math.inf)}
+            seen = self._seen[(themes, now, id(catalog))] = sorted(f for f in firsts.values() if f <= now)
+        return len(seen) - bisect_right(seen, subscriber.last_digest_at)
 
     def _parts(self, digest: Digest | None, subscriber: Subscriber) -> list[str]:
         if digest is not None:
@@ -121,7 +143,7 @@ class DigestScheduler:
     def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
         """In a worker thread: build the chunk's digests, enqueue them, then advance the subscribers."""
         catalog = self.services.library.catalog
-        pushes: list[Push] = []
+        pushes: list[list[Push]] = []
         updated: list[Subscriber] = []
         for subscriber in subscribers:
             try:
@@ -131,14 +153,25 @@ class DigestScheduler:
                 report.failed.add(subscriber.chat_id)
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
-            pushes.extend(new_pushes)
+            if new_pushes:
+                pushes.append(new_pushes)
             if advanced is not subscriber:
                 updated.append(advanced)
         report.due += len(subscribers)
-        report.pushes += self.services.store.enqueue_pushes(pushes) if pushes else 0
+        report.pushes += self._enqueue(pushes)
         updated = self._still_current(updated, {s.chat_id: s for s in subscribers}, now)
-        if updated:
-            self.services.store.save_subscribers(updated)
+        for start in range(0, len(updated), SUBSCRIBER_SLICE):
+            self.services.store.save_subscribers(updated[start:start + SUBSCRIBER_SLICE])
+
+    def _enqueue(self, per_subscriber: list[list[Push]]) -> int:
+        """The chunk's pushes, a slice of about PUSH_SLICE at a time (a subscriber's parts in one)."""
+        added, batch = 0, []
+        for number, pushes in enumerate(per_subscriber, 1):
+            batch.extend(pushes)
+            if len(batch) >= PUSH_SLICE or number == len(per_subscriber):
+                added += self.services.store.enqueue_pushes(batch)
+                batch = []
+        return added
 
     def _still_current(self, updated: list[Subscriber], originals: dict[int, Subscriber],
                        now: float) -> list[Subscriber]:
@@ -179,6 +212,7 @@ class DigestScheduler:
                 await asyncio.sleep(0)
             self._rendered.clear()
             self._plans.clear()
+            self._seen.clear()
             if report.due:
                 logger.info("due pass: %d due, %d digests, %d empty, %d skipped, %d pushes, %d failed",
                             report.due, report.digests, report.empty, report.skipped, report.pushes,
