@@ -22,7 +22,7 @@ import justext
 import numpy as np
 
 from bot.extract import patterns as pat
-from bot.extract.lines import ends_sentence
+from bot.extract.lines import ends_sentence, is_truncated
 
 OWN_STOPLISTS = ("English", "Spanish", "Portuguese")
 OWN_COVERAGE = 0.2             # a page with fewer en/es/pt stop words than this is in another language
@@ -81,7 +81,7 @@ def line_features(line: PageLine, stops: frozenset[str], repeats: int) -> list[f
     lowered = _WORD.findall(text.lower())
     density = sum(word in stops for word in lowered) / max(len(lowered), 1) if stops else NO_STOPLIST_DENSITY
     bullet = bool(pat.BULLET.match(line.original) or line.original.lstrip().startswith("* "))
-    ends = ends_sentence(text)
+    ends = ends_sentence(text) and not is_truncated(text)
     return [
         math.log1p(min(n, LONG_LINE_WORDS)), min(n, 40) / 40,
         density,

@@ -12,6 +12,7 @@ from bot.extract import patterns as pat
 from bot.extract.bounds import MAX_LINE_CHARS
 
 TERMINAL_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$")
+TRUNCATED_END = re.compile(r"\w(?:\.{3}|…)[\"'”’»)\]]*$")   # "… announced only in Ma...": a teaser cut mid-text
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -44,6 +45,12 @@ def strip_markdown(line: str) -> str:
 def ends_sentence(text: str) -> bool:
     """The text ends on sentence punctuation (a closing quote or bracket may follow)."""
     return bool(TERMINAL_END.search(text))
+
+
+def is_truncated(text: str) -> bool:
+    """The text stops on an ellipsis glued to a word ("… the Surface Go Kids Bundle plus JBL he..."):
+    a teaser or excerpt cut off by the page, not a finished sentence ("what a time to be alive ..." is one)."""
+    return bool(TRUNCATED_END.search(text))
 
 
 def link_density(line: Line) -> float:

@@ -7,7 +7,8 @@ the odd-numbered pages of shared/eval/extraction (text and markdown renderings, 
 hand-marked bodies) and are reported on the even ones (docs/quality.md). The kept lines are
 those of the best contiguous run (the segment that maximises the sum of (p - RUN_THRESHOLD)
 weighted by length) with p >= INSIDE_THRESHOLD, and any line elsewhere with p >= OUTSIDE_THRESHOLD:
-the article is one block, a strong paragraph outside it is still kept.
+the article is one block, a strong paragraph outside it is still kept. A long page where no run
+scores keeps its likeliest line; reader-comment threads and dated feeds are cut (bot.extract.threads).
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ import numpy as np
 
 from bot.extract.line_features import PageLine, page_features, word_count
 from bot.extract.line_features import stop_words as stop_words
-from bot.extract.lines import ends_sentence
+from bot.extract.lines import ends_sentence, is_truncated
 from bot.extract.patterns import is_furniture_line
+from bot.extract.threads import cut_threads
 
 __all__ = ["article_lines", "best_run", "body_probabilities", "stop_words"]
 
@@ -28,14 +30,15 @@ RUN_THRESHOLD = 0.4
 INSIDE_THRESHOLD = 0.3
 OUTSIDE_THRESHOLD = 0.9
 WEIGHTS = np.array((
-    0.1248, 0.6379, 0.0273, -0.2086, 0.4432, -0.4425, 0.9067, -0.1404, -0.8295, 0.3216, -0.2460, 0.5019,
-    -0.1453, 0.5933, 0.5006, 0.2226, 0.6250, -0.1069, -0.1959, 0.2064, -0.0899, 0.8115, -0.3856, -0.6633,
-    0.9664, -0.1254, 0.5104, -0.1910, 0.5206, 0.6446, 0.1896, 0.6132, 0.0685, -0.1135, 0.2306, -0.2564,
-    0.7489, -0.1845, -0.0519, -0.3926, -0.0006, -0.1858, -0.0930, 0.3703, 0.7080, 1.2001, -0.1995, -0.4734,
-    0.7323, -0.0515))
-BIAS = -3.3388
+    0.1238, 0.6259, 0.0274, -0.2079, 0.4565, -0.4372, 0.9081, -0.1307, -0.8307, 0.3083, -0.2479, 0.5037,
+    -0.1460, 0.5935, 0.5008, 0.2204, 0.6084, -0.1146, -0.1966, 0.2394, -0.0821, 0.8479, -0.3765, -0.6527,
+    0.9570, -0.1238, 0.5092, -0.1901, 0.5320, 0.6341, 0.1914, 0.6080, 0.0744, -0.1134, 0.2371, -0.2500,
+    0.7445, -0.1767, -0.0590, -0.4176, 0.0008, -0.1778, -0.0929, 0.3708, 0.7137, 1.2083, -0.2018, -0.4747,
+    0.6592, -0.0377))
+BIAS = -3.3412
 # --- end of fitted values ---
 
+FALLBACK_LINES = 20          # a page this long with no likely run keeps its likeliest line (a shorter one: all of it)
 CLEAN_PAGE_SHARE = 0.9       # a page whose words are this much in prose lines has no furniture to find
 
 
@@ -63,15 +66,18 @@ def best_run(scores: Sequence[float], weights: Sequence[float]) -> tuple[int, in
 
 
 def _is_prose(line: PageLine) -> bool:
-    return word_count(line.text) >= 12 and ends_sentence(line.text)
+    return word_count(line.text) >= 12 and ends_sentence(line.text) and not is_truncated(line.text)
 
 
 def select_lines(probabilities: Sequence[float], lines: Sequence[PageLine]) -> list[bool]:
     """The kept lines given each line's probability: the best run, and strong lines outside it.
+    A page of FALLBACK_LINES or more where no run scores keeps its likeliest line, if it reaches INSIDE_THRESHOLD.
     A line in the curated furniture vocabulary (a cookie notice, "Read more: …") is never article."""
     weights = [math.sqrt(word_count(line.text) + 1) for line in lines]
     probabilities = [0.0 if is_furniture_line(line.text) else p for p, line in zip(probabilities, lines)]
     first, last = best_run([p - RUN_THRESHOLD for p in probabilities], weights)
+    if first > last and len(lines) >= FALLBACK_LINES and max(probabilities) >= INSIDE_THRESHOLD:
+        first = last = max(range(len(probabilities)), key=probabilities.__getitem__)   # no run: the likeliest line
     return [bool((first <= index <= last and p >= INSIDE_THRESHOLD) or p >= OUTSIDE_THRESHOLD)
             for index, p in enumerate(probabilities)]
 
@@ -81,9 +87,12 @@ def article_lines(lines: Sequence[PageLine]) -> list[bool]:
 
     A page that is already clean text (CLEAN_PAGE_SHARE of its words in prose lines: an
     article file, a news story without its page) is kept whole: the classifier is for pages.
+    Either way a trailing thread of comments or dated teasers (bot.extract.threads) is cut.
     """
     words = [word_count(line.text) for line in lines]
     prose = sum(n for line, n in zip(lines, words) if _is_prose(line))
     if prose >= CLEAN_PAGE_SHARE * max(sum(words), 1):
-        return [True] * len(lines)
-    return select_lines(body_probabilities(lines).tolist(), lines)
+        keep = [True] * len(lines)
+    else:
+        keep = select_lines(body_probabilities(lines).tolist(), lines)
+    return cut_threads(lines, keep)

@@ -1,0 +1,88 @@
+"""bot.extract: comment threads and dated feeds, teasers cut mid-text, archive lists with counts,
+and a page whose article is its only likely line; small synthetic pages."""
+from __future__ import annotations
+
+from bot.extract.clean import clean_text
+from bot.extract.line_features import line_features
+from bot.extract.lines import Line, is_truncated
+from bot.extract.paragraphs import FALLBACK_LINES, INSIDE_THRESHOLD, RUN_THRESHOLD, article_lines, select_lines
+from bot.extract.patterns import is_furniture_line
+from bot.extract.threads import is_thread_marker, thread_spans
+from tests.test_paragraphs import STORY
+
+MENU = ["* Home", "* World", "* Politics", "* Business", "Search"]
+COMMENTS = [
+    "Ana P 2 days ago at 07:47 am",
+    "I think the declaration is a good first step, but we have heard these promises many times before.",
+    "Rating: 12 Votes",
+    "jorge_r",
+    "2 days ago at 08:12 am",
+    "Nobody in my town believes that the elections will be free while the same people count the votes.",
+    "Rating: 7 Votes",
+    "mk1979",
+    "2 days ago at 09:30 am",
+    "The two governments that did not sign will be the ones that decide what happens, as always.",
+    "Rating: 3 Votes",
+]
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    return [Line(text, text) for text in texts]
+
+
+def test_relative_times_and_comment_counters_are_thread_markers_in_three_languages():
+    for text in ("2 days ago at 07:52 am", "Nick A 2 days ago at 07:47 am", "Posted 4 mins ago",
+                 "hace 3 horas", "há 2 dias", "Rating: 36 Votes", "12 likes", "Responder", "Reply"):
+        assert is_thread_marker(text), text
+    for text in ("He left the ministry 3 years ago.", "Infants from 2100 years ago found with helmets",
+                 "Reply to the minister's letter was sent on Monday, officials said.", STORY[0]):
+        assert not is_thread_marker(text), text
+
+
+def test_a_comment_thread_written_as_prose_is_cut_from_the_body():
+    body = clean_text("\n\n".join(MENU + STORY + ["Comments"] + COMMENTS)).body
+    assert STORY[0] in body and STORY[-1] in body
+    assert not any(comment in body for comment in COMMENTS)
+
+
+def test_a_thread_is_cut_even_when_the_page_is_otherwise_clean_prose():
+    lines = _lines(STORY + COMMENTS)
+    keep = article_lines(lines)
+    assert all(keep[:len(STORY)]) and not any(keep[len(STORY):])
+
+
+def test_scattered_time_stamps_are_no_thread():
+    texts = ["Ministers sign a declaration", "3 hours ago"] + STORY[:4] + ["Updated 1 hour ago"] + STORY[4:] \
+        + ["More news", "Posted 5 hours ago"]
+    assert thread_spans(_lines(texts)) == []
+    body = clean_text("\n\n".join(MENU + texts)).body
+    assert STORY[0] in body and STORY[-1] in body
+
+
+def test_a_teaser_cut_mid_word_is_not_a_finished_sentence():
+    assert is_truncated("Starting with the easy to throw into a carry-on Dell XPS 13 2-in-1, announced only in Ma...")
+    assert is_truncated("Microsoft offers a bundle plus JBL he…")
+    assert not is_truncated("T-Swift is beefing with the fund ... what a time to be alive ...")
+    assert not is_truncated(STORY[0])
+    teaser = "The ministers agreed to meet again within three months to review what had been done since the mee..."
+    assert line_features(Line(teaser, teaser), frozenset(), 1)[4] == 0.0          # "ends a sentence": no
+    assert line_features(Line(STORY[4], STORY[4]), frozenset(), 1)[4] == 1.0
+
+
+def test_an_archive_list_with_counts_is_furniture_but_a_score_line_is_not():
+    assert is_furniture_line("+ 2016 o Dezembro (39) o Novembro (83) o Outubro (71) o Setembro (34)")
+    assert is_furniture_line("Politics (12) Economy (5) World (33)")
+    assert not is_furniture_line("Opelka won 7-6 (5), 7-6 (7) and Shapovalov beat Fritz 7-6 (6), 6-3.")
+    assert not is_furniture_line(STORY[2])
+
+
+def test_with_no_likely_run_a_long_page_keeps_its_likeliest_line_and_a_short_one_decides_nothing():
+    menu = [f"* Section {n}" for n in range(FALLBACK_LINES)]
+    lines = _lines(menu[:10] + [STORY[0]] + menu[10:])
+    below = RUN_THRESHOLD - 0.02
+    assert INSIDE_THRESHOLD <= below
+    probabilities = [0.05] * 10 + [below] + [0.1] * (FALLBACK_LINES - 10)
+    assert select_lines(probabilities, lines) == [index == 10 for index in range(len(lines))]
+    probabilities[10] = INSIDE_THRESHOLD - 0.05
+    assert not any(select_lines(probabilities, lines))
+    assert not any(select_lines([0.05, below, 0.1], _lines(["Archive", STORY[0], "Share this"])))
