@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot.stories.evidence import days_ahead
-from bot.stories.group import SAME_EVENT, STRONG_EVENT, _date_factor, group_stories, same_event
-from bot.stories.newsday import NewsDay, news_day, news_days_agree, reported_after
+from bot.stories.group import SAME_EVENT, STRONG_EVENT, _date_factor, _merge, group_stories, same_event
+from bot.stories.newsday import NewsDay, combined, news_day, news_days_agree, reported_after
 from bot.stories.profile import profile_of
 from tests.support.factories import make_article
 
@@ -99,3 +99,30 @@ def test_the_same_weekday_confirms_nothing_within_one_language():
     one_language = _date_factor(profile_of(undated("a", told)), profile_of(undated("b", other)))
     two_languages = _date_factor(profile_of(undated("a", told)), profile_of(undated("b", other, language="es")))
     assert one_language == SAME_EVENT / STRONG_EVENT < two_languages == 1.0
+
+
+def test_a_dateline_states_the_news_day():
+    lead = "Boluarte asks OAS for support\nWashington, Jan 25 (EFE).- President Dina Boluarte on Wednesday urged"
+    assert news_day(lead, NO_DATE) == NewsDay(weekday=2, month=1, day=25)
+    assert news_day("Title\nLIMA, 8 de agosto de 2017 – Los cancilleres", NO_DATE).ordinal == 736549
+    assert news_day("Title\nThe Lima Group, which met in Lima - said", NO_DATE) == NewsDay()
+
+
+def test_what_a_storys_articles_state_together_confirms_an_unsure_pair():
+    # 0 says "on Wednesday", 1 "hoy 23/1", 2 "nesta quarta-feira (23)": 0 + 2 join first; together they
+    # state Wednesday the 23rd, which 1's "23/1" agrees with, so the unsure pair 0 / 1 counts as dated
+    news = [NewsDay(weekday=2), NewsDay(month=1, day=23), NewsDay(weekday=2, day=23)]
+    assert combined(news[0], news[2]) == NewsDay(weekday=2, day=23)
+    assert combined(NewsDay(weekday=1, day=8), NewsDay(weekday=2, day=8)) == NewsDay(day=8)   # disagreeing: unknown
+
+    def score(i: int, j: int, confirmed: bool = False) -> float:
+        unsure = {(0, 1): 0.27}.get((min(i, j), max(i, j)))
+        if unsure is not None:
+            return unsure * STRONG_EVENT / SAME_EVENT if confirmed else unsure
+        return {(0, 2): 0.5, (1, 2): 0.34}[(min(i, j), max(i, j))]
+
+    scored = [(0.5, 0, 2), (0.34, 1, 2)]
+    spans = [(None, None)] * 3
+    assert sorted(map(sorted, _merge(3, scored, spans, score, news))) == [[0, 1, 2]]
+    alone = [NewsDay(weekday=2), NewsDay(month=1, day=23), NewsDay(weekday=2)]     # no day of the month in common
+    assert sorted(map(sorted, _merge(3, scored, spans, score, alone))) == [[0, 2], [1]]

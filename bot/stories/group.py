@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from bot.models import Article, Story, newest_first
 from bot.stories.evidence import days_apart
 from bot.stories.lexicon import happenings
-from bot.stories.newsday import news_days_agree, reported_after
+from bot.stories.newsday import NewsDay, combined, news_days_agree, reported_after
 from bot.stories.points import merge_points
 from bot.stories.profile import Profile as _Profile, profile_of as _profile
 from bot.stories.story import build_story, news_order
@@ -46,6 +46,7 @@ MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entiti
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 Span = tuple[int | None, int | None]        # first and last known date ordinal of a story
 PairScore = Callable[[int, int], float]    # same-event score of two articles by index
+ConfirmedScore = Callable[[int, int, bool], float]   # ... counting an unsure date as sure when confirmed
 
 UNDATED_NEIGHBOURS = 32   # an undated article is a candidate with this many members of a key, nearest in arrival
 MAX_POSTING = 400         # keys shared by more articles than this find no candidates
@@ -184,14 +185,17 @@ def _stories_of(profiles: Sequence[_Profile], vectors: Sequence[dict], weights: 
     """The stories that merging the scored pairs best first makes, newest first."""
     known = {(i, j): score for score, i, j in scored}
 
-    def score_pair(i: int, j: int) -> float:
+    def score_pair(i: int, j: int, confirmed: bool = False) -> float:
+        """The pair's score; `confirmed`: the two stories state one news day, so an unsure date counts as sure."""
         key = (min(i, j), max(i, j))
         if key not in known:
             known[key] = _pair_score(profiles[i], profiles[j], vectors[i], vectors[j], weights)
+        if confirmed and _date_factor(profiles[i], profiles[j]) == SAME_EVENT / STRONG_EVENT:
+            return known[key] * STRONG_EVENT / SAME_EVENT
         return known[key]
 
     spans: list[Span] = [(p.day, p.day) if p.tolerance == 0 else (None, None) for p in profiles]
-    groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score_pair)
+    groups = _merge(len(profiles), sorted(scored, reverse=True), spans, score_pair, [p.news for p in profiles])
     stories = [build_story(tuple(newest_first(profiles[i].article for i in members))) for members in groups]
     return sorted(stories, key=news_order, reverse=True)
 
@@ -266,31 +270,33 @@ def _undated_pairs(profiles: Sequence[_Profile], members: list[int], undated: li
 
 
 def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
-           score: PairScore) -> list[list[int]]:
-    """Average-linkage merging, best pairs first: two stories join when their articles agree
-    on average (`score(i, j)` over every cross pair), no cross pair is ruled out (incompatible
-    dates score 0), and their day dates stay within STORY_SPAN_DAYS."""
+           score: ConfirmedScore, news: list[NewsDay]) -> list[list[int]]:
+    """Complete-linkage merging, best pairs first: two stories join when every cross pair is the
+    same event (`score(i, j)`; incompatible dates score 0) and their day dates stay within
+    STORY_SPAN_DAYS. The news days the articles of each story state together (`news`) confirm an
+    unsure cross pair when the two stories' days agree: "on Wednesday" + "(23)" + "23/1"."""
     story_of = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
-    span = dict(enumerate(spans))
+    span, told = dict(enumerate(spans)), dict(enumerate(news))
     for _, i, j in scored:
         a, b = story_of[i], story_of[j]
         if a == b:
             continue
         joined = _join_span(span[a], span[b])
-        if joined is None or not _agree(members[a], members[b], score):
+        confirmed = news_days_agree(told[a], told[b], STORY_SPAN_DAYS, weekday_confirms=False) is True
+        if joined is None or not _agree(members[a], members[b], score, confirmed):
             continue
         for k in members[b]:
             story_of[k] = a
         members[a] += members.pop(b)
-        span[a] = joined
+        span[a], told[a] = joined, combined(told[a], told[b])
     return list(members.values())
 
 
-def _agree(left: list[int], right: list[int], score: PairScore) -> bool:
+def _agree(left: list[int], right: list[int], score: ConfirmedScore, confirmed: bool) -> bool:
     if len(left) == 1 and len(right) == 1:
         return True
-    return all(score(i, j) >= SAME_EVENT for i in left for j in right)
+    return all(score(i, j, confirmed) >= SAME_EVENT for i in left for j in right)
 
 
 def _join_span(a: Span, b: Span) -> Span | None:

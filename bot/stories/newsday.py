@@ -35,6 +35,7 @@ _NUMERIC = re.compile(r"^[\s,(]{0,3}(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2})
 _DAY_MONTH = re.compile(r"^[\s,(]{0,3}(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|o)?\s+(?:de\s+|of\s+)?([a-z]+)\.?"
                         r"(?:,?\s+(?:de\s+|del\s+|of\s+)?(\d{4}))?")
 _MONTH_DAY = re.compile(r"^[\s,(]{0,3}([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+_DATELINE = re.compile(r"^[^\W\d_][^\n,.]{0,40},\s+([^\n(]{3,24}?)\s*(?:\(|-|\u2013|\u2014)", re.MULTILINE)
 _DAY_ONLY = re.compile(r"^\s*\((\d{1,2})\)")
 LEAD_CHARS = 1000         # the news day is told at the top: the title and the body's start
 AHEAD_DAYS = 62           # a day named as ahead ("elections on December 6") is at most this far from the news
@@ -60,10 +61,14 @@ def news_day(lead: str, published: tuple[int | None, int | None, int | None]) ->
     year, month, day = published
     if year and month and day:
         return _full(year, month, day) or NO_NEWS_DAY
-    stated = _stated(fast_fold(lead[:LEAD_CHARS]))
-    if stated is None:
+    folded = fast_fold(lead[:LEAD_CHARS])
+    stated, dateline = _stated(folded), _dateline(folded)
+    if stated is None and dateline is None:
         return NewsDay(month=month) if month else NO_NEWS_DAY
-    weekday, (s_year, s_month, s_day) = stated
+    weekday, when = stated or (None, (None, None, None))
+    if dateline and not when[1]:
+        when = dateline                       # "Washington, Jan 25 (EFE).- ... on Wednesday urged"
+    s_year, s_month, s_day = when
     if month and s_month not in (None, month):
         return NewsDay(weekday)               # a day of another month is not this article's news day
     s_year, s_month = s_year or year, s_month or month
@@ -97,6 +102,15 @@ def _stated(folded: str) -> tuple[int | None, tuple[int | None, int | None, int 
     return None
 
 
+def _dateline(folded: str) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) of a dateline opening a line: "washington, jan 25 (efe).-", "lima, 8 de agosto -"."""
+    for found in _DATELINE.finditer(folded):
+        when = _date_after(" " + found.group(1))
+        if when[1] and when[2]:
+            return when
+    return None
+
+
 def _date_after(rest: str) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) written right after an anchor: "(23)", "23/1", "01.25.2023", "19 de noviembre", "December 7"."""
     if found := _NUMERIC.match(rest):
@@ -118,6 +132,14 @@ def _year(raw: str | None) -> int | None:
         return None
     year = int(raw)
     return year + 2000 if year < 100 else year
+
+
+def combined(a: NewsDay, b: NewsDay) -> NewsDay:
+    """What two articles of one story state of its news day together; a part they disagree on is unknown."""
+    def part(x: int | None, y: int | None) -> int | None:
+        return y if x is None else x if y is None or x == y else None
+    return NewsDay(part(a.weekday, b.weekday), part(a.month, b.month), part(a.day, b.day),
+                   part(a.ordinal, b.ordinal))
 
 
 def news_days_agree(a: NewsDay, b: NewsDay, span: int, weekday_confirms: bool = True) -> bool | None:
