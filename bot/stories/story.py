@@ -100,13 +100,18 @@ def _unit_vector(article: Article) -> dict[str, float]:
 def by_centrality(articles: Sequence[Article]) -> list[Article]:
     """The story's articles, the most representative first: most words in common with the
     others (cosine of term frequencies), then with enough key points, then with a real headline."""
-    def centrality(article: Article) -> float:
-        mine = _unit_vector(article)
-        return sum(sum(v * _unit_vector(other).get(s, 0.0) for s, v in mine.items())
-                   for other in articles if other is not article)
+    vectors = [_unit_vector(article) for article in articles]
+    total: dict[str, float] = defaultdict(float)   # the sum of every article's vector: linear, not all pairs
+    for vector in vectors:
+        for stem, value in vector.items():
+            total[stem] += value
 
-    return sorted(articles, key=lambda a: (-round(centrality(a), 6), -min(len(a.key_points), MIN_POINTS),
-                                           not is_headline(a.title)))
+    def centrality(vector: dict[str, float]) -> float:   # its cosine with each other article, summed
+        return sum(v * (total[s] - v) for s, v in vector.items())
+
+    keys = {id(article): (-round(centrality(vector), 6), -min(len(article.key_points), MIN_POINTS),
+                          not is_headline(article.title)) for article, vector in zip(articles, vectors)}
+    return sorted(articles, key=lambda a: keys[id(a)])
 
 
 def _union_themes(articles: Sequence[Article]) -> tuple[str, ...]:
