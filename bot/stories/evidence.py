@@ -55,7 +55,7 @@ def days_named(text: str) -> frozenset[tuple[int, int]]:
 # December 6", "las elecciones previstas para el 6 de diciembre", "o próximo dia 6 de dezembro".
 _AHEAD = re.compile(r"\b(?:will|to hold|to be held|scheduled|planned|plans|upcoming|ahead of|set for|due on|"
                     r"proximo|proxima|previstas?|previstos?|programad[ao]s?|convocad[ao]s?|celebraran|"
-                    r"se realizaran|marcad[ao]s? para|serao realizadas|vai|vao)\b")
+                    r"se realizaran|marcad[ao]s? para|serao realizadas|vai|vao|para el|para o dia|convoco|convocou)\b")
 AHEAD_WORDS = 8           # the day must follow the cue within this many words
 
 

@@ -29,7 +29,8 @@ _ON = ("on", "el", "em")    # "on November 19, 2021", "el 6 de diciembre": a day
 _ANCHOR = re.compile(r"\b(" + "|".join(sorted(map(re.escape, [*_WEEKDAY_OF, *_TODAY, *_ON]), key=len, reverse=True))
                      + r")\b")
 _BACKGROUND_BEFORE = re.compile(r"(?:\b(?:pasado|passado|passada|last|past|next|proximo|proxima|santo|san|"
-                                r"every|cada|todos los|todas as|until|hasta|ate|by|since|desde)\s+(?:el\s+|la\s+|a\s+|o\s+)?)$")
+                                r"every|cada|todos los|todas as|until|hasta|ate|by|since|desde|para|for|scheduled|planned|due|"
+                                r"expected|previsto|prevista|marcada|marcado)\s+(?:el\s+|la\s+|a\s+|o\s+)?)$")
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:pasado|passado|passada|anterior|que vem|proximo|night's)\b")
 _NUMERIC = re.compile(r"^[\s,(]{0,3}(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?\b")
 _DAY_MONTH = re.compile(r"^[\s,(]{0,3}(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|o)?\s+(?:de\s+|of\s+)?([a-z]+)\.?"
