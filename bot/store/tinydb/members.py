@@ -15,15 +15,20 @@ from bot.store.codec import push_to_doc, text_key
 from bot.store.tinydb.journal import encode_record, encode_value
 
 
+_TEXT_KEYS_KEPT = 2048   # texts hashed lately (a due pass writes the same digests in many slices)
+_text_keys: dict[str, str] = {}
+
+
 def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     """Push id -> (its state document without the text, its journal member)."""
-    keys: dict[str, str] = {}
     shared: dict[tuple, tuple[dict, str, tuple]] = {}
     out = {}
     for push in pushes:
-        key = keys.get(push.text)
+        key = _text_keys.get(push.text)
         if key is None:
-            key = keys[push.text] = text_key(push.text)
+            if len(_text_keys) >= _TEXT_KEYS_KEPT:
+                _text_keys.clear()
+            key = _text_keys[push.text] = text_key(push.text)
         if type(push.chat_id) is not int or type(push.id) is not str:   # (a bool, a subclass: the general way)
             doc = push_to_doc(push, key)
             out[push.id] = (doc, encode_record(push.id, doc))
