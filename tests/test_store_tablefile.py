@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.store.tinydb.tablefile import TableShapeError, parse_tables
+from bot.store.tinydb.tablefile import TableShapeError, WholeTable, parse_tables
 
 keys = st.text(max_size=8)   # any text: quotes, backslashes, control characters, astral planes
 values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
@@ -56,3 +56,12 @@ def test_a_duplicate_key_keeps_the_last_record_as_json_loads_does():
 def test_a_record_may_be_a_positional_array():
     assert parse_tables('{"t": {"a": [1, "x"], "b": {"k": 2}}}', {"t": seen}) == {
         "t": {"a": ("decoded", "a", '[1, "x"]'), "b": ("decoded", "b", '{"k": 2}')}}
+
+
+@pytest.mark.parametrize("hook", [seen, WholeTable(seen)])
+def test_a_table_parsed_whole_hands_each_record_to_its_hook_like_one_read_record_by_record(hook):
+    text = '{"t": {"a": [1, "x"], "b": {"k": 2}}, "u": {"c": {}}}'
+    assert parse_tables(text, {"t": hook}) == {"t": {"a": ("decoded", "a", '[1, "x"]'),
+                                                   "b": ("decoded", "b", '{"k": 2}')}, "u": {"c": {}}}
+    with pytest.raises(TableShapeError):
+        parse_tables('{"t": {"a": 5}}', {"t": hook})

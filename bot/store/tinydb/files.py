@@ -49,7 +49,7 @@ from bot.errors import StoreError
 from bot.heap import paused_gc
 from bot.store.tinydb.journal import Journal, encode_entry, encode_record
 from bot.store.tinydb.sealed import Tables, read_json_file, write_atomically
-from bot.store.tinydb.tablefile import RecordHook
+from bot.store.tinydb.tablefile import RecordHook, WholeTable
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ class RecordCodec:
     decode: Callable[[Any], Any]
     kind: str                           # what a record is, for error messages ("article")
     is_outdated: Callable[[Any], bool] = lambda doc: False   # an older layout: the file is rewritten soon
+    whole_table: bool = False   # small records (rows): the table file's table parsed in one call (see WholeTable)
 
 
 Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
@@ -130,7 +131,9 @@ class JournaledStorage(Storage):
     def _load(self) -> None:
         """The table file (codec tables decoded record by record), then the journals replayed over it."""
         self._outdated = False
-        self._data, sealed = read_json_file(self.path, {name: self._decoder(name) for name in self._codecs})
+        self._data, sealed = read_json_file(self.path, {
+            name: WholeTable(self._decoder(name)) if codec.whole_table else self._decoder(name)
+            for name, codec in self._codecs.items()})
         self._has_file = sealed and not self._outdated   # a version-1 file (no checksum line), or a
         # record in an older layout: the file is rewritten at the first chance
         self.backoff = Backoff()

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 from bot.errors import StoreError
 from bot.store.tinydb.journal import FILE_MODE, fsync_directory
-from bot.store.tinydb.tablefile import RecordHook, TableShapeError, parse_tables
+from bot.store.tinydb.tablefile import RecordHook, TableShapeError, WholeTable, parse_tables
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def unseal(path: Path, data: bytes) -> tuple[memoryview, bool]:
     return body, True
 
 
-def read_json_file(path: Path, hooks: Mapping[str, RecordHook] | None = None) -> tuple[Tables | None, bool]:
+def read_json_file(path: Path, hooks: Mapping[str, RecordHook | WholeTable] | None = None) -> tuple[Tables | None, bool]:
     """(the tables in `path` or None if it does not exist, whether it was sealed); StoreError naming the file.
 
     `hooks`: table -> (key, document) -> what the table keeps, called as each record is read

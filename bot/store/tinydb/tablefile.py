@@ -25,7 +25,16 @@ class TableShapeError(ValueError):
     """Valid JSON, but not an object of tables of objects."""
 
 
-def parse_tables(text: str, hooks: Mapping[str, RecordHook]) -> dict[str, dict[str, Any]]:
+class WholeTable:
+    """A hook for a table of small records (positional rows): the table is parsed in one call,
+    then each record handed to `hook`. A record-by-record scan costs a few Python calls per record
+    (0.15 s over 100k subscribers); what this holds at once (the table's rows) is small."""
+
+    def __init__(self, hook: RecordHook):
+        self.hook = hook
+
+
+def parse_tables(text: str, hooks: Mapping[str, RecordHook | WholeTable]) -> dict[str, dict[str, Any]]:
     """The tables of one file; the records of a table in `hooks` become what its hook returns."""
     tables: dict[str, dict[str, Any]] = {}
     pos = _expect(text, _skip(text, 0), "{")
@@ -34,10 +43,12 @@ def parse_tables(text: str, hooks: Mapping[str, RecordHook]) -> dict[str, dict[s
     while True:
         name, pos = _key(text, pos)
         hook = hooks.get(name)
-        if hook is None:
+        if hook is None or isinstance(hook, WholeTable):
             table, pos = _DECODER.raw_decode(text, pos)
             if not isinstance(table, dict):
                 raise TableShapeError("expected an object of tables")
+            if isinstance(hook, WholeTable):
+                table = _each(table, hook.hook)
         else:
             table, pos = _records(text, pos, hook)
         tables[name] = table
@@ -75,6 +86,14 @@ def _records(text: str, pos: int, hook: RecordHook) -> tuple[dict[str, Any], int
         pos = ended.end()
         if ended.group(1) == "}":
             return records, pos
+
+
+def _each(table: dict[str, Any], hook: RecordHook) -> dict[str, Any]:
+    for key, doc in table.items():
+        if type(doc) is not dict and type(doc) is not list:
+            raise TableShapeError("a record is neither an object nor an array")
+        table[key] = hook(key, doc)
+    return table
 
 
 def _key(text: str, pos: int) -> tuple[str, int]:
