@@ -19,6 +19,8 @@ def test_the_news_day_is_read_from_the_lead_in_english_spanish_and_portuguese():
     assert news_day("Así lo anunció este viernes 19 de noviembre el canciller.", NO_DATE) == \
         NewsDay(weekday=4, month=11, day=19)
     assert news_day("Boluarte spoke this Wednesday (01.25.2023) at the council.", NO_DATE).ordinal is not None
+    assert news_day("O presidente disse nesta terça (24) que", NO_DATE) == NewsDay(weekday=1, day=24)
+    assert news_day("Lula venceu na segunda rodada", NO_DATE) == NewsDay()     # "segunda" alone: the second
 
 
 def test_background_days_and_far_bare_dates_are_not_the_news_day():

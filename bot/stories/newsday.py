@@ -18,12 +18,14 @@ from bot.nlp import fast_fold
 from bot.stories.evidence import month_of
 
 _WEEKDAY_NAMES = {
-    0: "monday lunes segunda-feira segunda feira", 1: "tuesday martes terca-feira terca feira",
-    2: "wednesday miercoles quarta-feira quarta feira", 3: "thursday jueves quinta-feira quinta feira",
-    4: "friday viernes sexta-feira sexta feira", 5: "saturday sabado", 6: "sunday domingo",
+    0: "monday lunes", 1: "tuesday martes", 2: "wednesday miercoles", 3: "thursday jueves",
+    4: "friday viernes", 5: "saturday sabado", 6: "sunday domingo",
 }
-_WEEKDAY_OF = {name: day for day, names in _WEEKDAY_NAMES.items() for name in names.split()
-               if name not in ("segunda", "terca", "quarta", "quinta", "sexta", "feira")}
+_PORTUGUESE = ("segunda", "terca", "quarta", "quinta", "sexta")   # "-feira", or "nesta terça": bare, an ordinal
+_WEEKDAY_OF = {name: day for day, names in _WEEKDAY_NAMES.items() for name in names.split()}
+_WEEKDAY_OF.update({f"{name}{joint}feira": day for day, name in enumerate(_PORTUGUESE) for joint in ("-", " ")})
+_WEEKDAY_OF.update({f"{this} {name}{feira}": day for day, name in enumerate(_PORTUGUESE)
+                    for this in ("nesta", "nessa") for feira in ("", "-feira", " feira")})
 _TODAY = ("today", "hoy", "hoje")
 _ON = ("on", "el", "em")    # "on November 19, 2021", "el 6 de diciembre": a day only when a date follows
 _ANCHOR = re.compile(r"\b(" + "|".join(sorted(map(re.escape, [*_WEEKDAY_OF, *_TODAY, *_ON]), key=len, reverse=True))
@@ -94,7 +96,7 @@ def _stated(folded: str) -> tuple[int | None, tuple[int | None, int | None, int 
         rest = folded[match.end():match.end() + 40]
         if _BACKGROUND_AFTER.match(rest):
             continue
-        weekday = _WEEKDAY_OF.get(match.group(1))
+        weekday = _WEEKDAY_OF.get(re.sub(r"\s+", " ", match.group(1)))
         when = _date_after(rest)
         if match.group(1) in _ON and (match.start() > DATE_LEAD_CHARS or not when[1]):
             continue
