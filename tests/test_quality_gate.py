@@ -67,27 +67,32 @@ HALVES = {"full": lambda number: True, "odd": lambda number: number % 2 == 1,
           "even": lambda number: number % 2 == 0}
 
 
-def score(split: str, summarize, half: str = "full") -> dict[str, float]:
-    """Mean ROUGE F1 x 100 and words per summary of `summarize` on one dev split (or one half of it:
-    odd-numbered files are the fitting half, even-numbered ones are held out)."""
-    rows = []
+def score_rows(split: str, summarize) -> dict[int, list[float]]:
+    """Per article of one dev split: ROUGE-1/2/L F1 x 100 of `summarize` and its words, by file number."""
+    rows: dict[int, list[float]] = {}
     for path in sorted((EVAL / split / "articles").glob("*.txt")):
-        if not HALVES[half](int(path.stem)):
-            continue
         reference = reference_sentences((EVAL / split / "summaries" / path.name).read_text(encoding="utf-8"))
         text = strip_title(path.read_text(encoding="utf-8"))
         n = max(3, min(5, len(reference)))
         candidate = "\n".join(s.strip() for s in summarize(text, "english", n) if s.strip())
         result = _SCORER.score("\n".join(reference), candidate)
-        rows.append([100 * result[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")]
-                    + [len(_WORDS.findall(candidate))])
-    columns = list(zip(*rows))
-    return {name: statistics.fmean(col) for name, col in zip(("rouge1", "rouge2", "rougeL", "words"), columns)}
+        rows[int(path.stem)] = ([100 * result[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")]
+                                + [len(_WORDS.findall(candidate))])
+    return rows
 
 
 @lru_cache(maxsize=None)
+def measured_rows(split: str, method: str) -> dict[int, list[float]]:
+    """Each article summarized once per split and method; the halves are filters over these rows."""
+    return score_rows(split, key_points if method == "ours" else lambda text, language, n: lead3(text))
+
+
 def measured(split: str, method: str, half: str = "full") -> dict[str, float]:
-    return score(split, key_points if method == "ours" else lambda text, language, n: lead3(text), half)
+    """Mean ROUGE F1 x 100 and words per summary on one dev split (or one half of it: odd-numbered
+    files are the fitting half, even-numbered ones are held out)."""
+    rows = [row for number, row in measured_rows(split, method).items() if HALVES[half](number)]
+    columns = list(zip(*rows))
+    return {name: statistics.fmean(col) for name, col in zip(("rouge1", "rouge2", "rougeL", "words"), columns)}
 
 
 METRICS = ("rouge1", "rouge2", "rougeL")
