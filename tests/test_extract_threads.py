@@ -1,10 +1,10 @@
 """bot.extract: comment threads and dated feeds, teasers cut mid-text, archive lists with counts,
-and a page whose article is its only likely line; small synthetic pages."""
+a page whose article is its only likely line, and news items that go on after their link; small synthetic pages."""
 from __future__ import annotations
 
 from bot.extract.clean import clean_text
 from bot.extract.line_features import line_features
-from bot.extract.lines import Line, is_truncated
+from bot.extract.lines import Line, is_truncated, link_density, read_lines
 from bot.extract.paragraphs import FALLBACK_LINES, INSIDE_THRESHOLD, RUN_THRESHOLD, article_lines, select_lines
 from bot.extract.patterns import is_furniture_line
 from bot.extract.threads import is_thread_marker, thread_spans
@@ -86,3 +86,13 @@ def test_with_no_likely_run_a_long_page_keeps_its_likeliest_line_and_a_short_one
     probabilities[10] = INSIDE_THRESHOLD - 0.05
     assert not any(select_lines(probabilities, lines))
     assert not any(select_lines([0.05, below, 0.1], _lines(["Archive", STORY[0], "Share this"])))
+
+
+def test_a_news_item_that_goes_on_in_prose_after_its_link_is_kept_but_a_menu_of_links_is_not():
+    item = ("7. [Ministers of twelve countries meet in the capital and sign a declaration on the crisis in the region]"
+            "(https://example.org/a). It calls for free elections and the release of all political prisoners within a year.")
+    menu = "[World](https://example.org/w) [Politics](https://example.org/p) [Business](https://example.org/b) news"
+    assert link_density(read_lines([item])[0]) >= 0.5
+    body = clean_text("\n\n".join(MENU + [item] + STORY[:3] + [menu])).body
+    assert "It calls for free elections" in body
+    assert "Politics Business" not in body

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.extract import patterns as pat
 from bot.extract.bounds import bound_text
-from bot.extract.lines import EMOJI, Line, ends_sentence, link_density, normalize_line, read_lines
+from bot.extract.lines import EMOJI, Line, ends_sentence, link_density, normalize_line, read_lines, strip_markdown
 from bot.extract.meta import (CREDIT, DATE_STAMP, author_of_line, credit_of, date_of_line, detect_language,
                             header_date, outlet_of, parse_header, passage_language)
 from bot.extract.meta import split_date as date_in_text
@@ -71,7 +71,14 @@ def _is_furniture(line: Line, boilerplate: frozenset[str], *, heuristics: bool =
     letters = re.sub(r"[^\w]|\d|_", "", text)
     if len(words) >= 2 and letters and letters.isupper() and len(words) <= 20:
         return True                                  # ALL-CAPS menus, promos, subheads
-    return link_density(line) >= 0.5
+    return link_density(line) >= 0.5 and not _prose_beyond_links(line)
+
+
+def _prose_beyond_links(line: Line) -> bool:
+    """A paragraph that goes on in plain prose after its links ("7. [Headline](url). The CEO can still …"):
+    a list of news items, not a menu."""
+    plain = pat.MD_LINK.sub(" ", line.original)
+    return len(strip_markdown(plain).split()) >= 12 and ends_sentence(line.text)
 
 
 def _classify(page: _Page, boilerplate: frozenset[str], *, lenient: bool = False, keep_captions: bool = False) -> None:

@@ -28,7 +28,7 @@ OWN_STOPLISTS = ("English", "Spanish", "Portuguese")
 OWN_COVERAGE = 0.2             # a page with fewer en/es/pt stop words than this is in another language
 NO_STOPLIST_DENSITY = 0.35     # the stop-word density given to every line of a page no stoplist covers
 LONG_LINE_WORDS = 60           # longer lines count as this long (a one-line article is prose)
-BASE = 15                      # features of a line alone
+BASE = 16                      # features of a line alone
 _WORD = re.compile(r"[^\W\d_]+")
 _INNER_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+[\"“«¿¡(]?[A-ZÁÉÍÓÚÑ0-9]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -81,7 +81,8 @@ def line_features(line: PageLine, stops: frozenset[str], repeats: int) -> list[f
     lowered = _WORD.findall(text.lower())
     density = sum(word in stops for word in lowered) / max(len(lowered), 1) if stops else NO_STOPLIST_DENSITY
     bullet = bool(pat.BULLET.match(line.original) or line.original.lstrip().startswith("* "))
-    ends = ends_sentence(text) and not is_truncated(text)
+    truncated = is_truncated(text)
+    ends = ends_sentence(text) and not truncated
     return [
         math.log1p(min(n, LONG_LINE_WORDS)), min(n, 40) / 40,
         density,
@@ -97,6 +98,7 @@ def line_features(line: PageLine, stops: frozenset[str], repeats: int) -> list[f
         math.log(repeats),
         1.0 if n >= 12 and ends and density > 0.2 else 0.0,
         min(len(_INNER_END.findall(text)), 3) / 3,
+        1.0 if truncated else 0.0,
     ]
 
 

@@ -4,7 +4,8 @@ and trafilatura, for plain text and markdown. Pure.
 A logistic model reads each line's own features, its neighbours' and where it sits in the
 page (bot.extract.line_features.page_features). The weights (below) were fitted with benchmarks/fit_paragraphs.py on
 the odd-numbered pages of shared/eval/extraction (text and markdown renderings, labels from the
-hand-marked bodies) and are reported on the even ones (docs/quality.md). The kept lines are
+hand-marked bodies; `--l2 0.1 --write`: the penalty that scored best end to end on the odd pages)
+and are reported on the even ones (docs/quality.md). The kept lines are
 those of the best contiguous run (the segment that maximises the sum of (p - RUN_THRESHOLD)
 weighted by length) with p >= INSIDE_THRESHOLD, and any line elsewhere with p >= OUTSIDE_THRESHOLD:
 the article is one block, a strong paragraph outside it is still kept. A long page where no run
@@ -30,12 +31,12 @@ RUN_THRESHOLD = 0.4
 INSIDE_THRESHOLD = 0.3
 OUTSIDE_THRESHOLD = 0.9
 WEIGHTS = np.array((
-    0.1238, 0.6259, 0.0274, -0.2079, 0.4565, -0.4372, 0.9081, -0.1307, -0.8307, 0.3083, -0.2479, 0.5037,
-    -0.1460, 0.5935, 0.5008, 0.2204, 0.6084, -0.1146, -0.1966, 0.2394, -0.0821, 0.8479, -0.3765, -0.6527,
-    0.9570, -0.1238, 0.5092, -0.1901, 0.5320, 0.6341, 0.1914, 0.6080, 0.0744, -0.1134, 0.2371, -0.2500,
-    0.7445, -0.1767, -0.0590, -0.4176, 0.0008, -0.1778, -0.0929, 0.3708, 0.7137, 1.2083, -0.2018, -0.4747,
-    0.6592, -0.0377))
-BIAS = -3.3412
+    0.1242, 0.6252, 0.0276, -0.2063, 0.4562, -0.4339, 0.9093, -0.1290, -0.8309, 0.2993, -0.2449, 0.5185,
+    -0.1462, 0.5913, 0.4994, -0.0127, 0.2216, 0.6109, -0.1084, -0.1972, 0.2368, -0.0842, 0.8350, -0.3745,
+    -0.6504, 0.9470, -0.1268, 0.5032, -0.1899, 0.5296, 0.6321, -1.4818, 0.1918, 0.6080, 0.0725, -0.1143,
+    0.2377, -0.2515, 0.7431, -0.1756, -0.0652, -0.4180, 0.0043, -0.1706, -0.0918, 0.3729, 0.7204, 0.3486,
+    1.2066, -0.2026, -0.4751, 0.6590, -0.0347))
+BIAS = -3.3433
 # --- end of fitted values ---
 
 FALLBACK_LINES = 20          # a page this long with no likely run keeps its likeliest line (a shorter one: all of it)
