@@ -37,8 +37,8 @@ _LAST, _NEXT = _FIELDS.index("last_digest_at"), _FIELDS.index("next_due_at")
 # store writes of a chunk, sliced: each holds the store's lock (commands wait on it) for what it writes,
 # and a chunk of 500 subscribers is ~2,500 pushes (a 30-story digest is several messages)
 PUSH_SLICE = 500
-MAX_RENDERED = 20_000   # distinct digests (and theme sets) kept during one pass
 SUBSCRIBER_SLICE = 250
+MAX_RENDERED = 20_000   # distinct digests (and theme sets) kept during one pass
 
 
 @dataclass
