@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/fit_paragraphs.py [EVAL_DIR]           # fit on odd pages, print both halves
     .venv/bin/python benchmarks/fit_paragraphs.py [EVAL_DIR] --write   # ... and write the weights into paragraphs.py
+    .venv/bin/python benchmarks/fit_paragraphs.py --l2 0.1 --write     # what ships: the L2 that scored best end to
+                                                                       # end on the odd pages (docs/quality.md)
 
 EVAL_DIR is shared/eval/extraction (default: ../shared/eval/extraction beside the checkout).
 Every page's text and markdown renderings are read as bot.extract.clean reads them (header
