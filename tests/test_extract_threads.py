@@ -1,10 +1,11 @@
 """bot.extract: comment threads and dated feeds, teasers cut mid-text, archive lists with counts,
-a page whose article is its only likely line, and news items that go on after their link; small synthetic pages."""
+a page whose article is its only likely line, news items that go on after their link, underscore emphasis;
+small synthetic pages."""
 from __future__ import annotations
 
 from bot.extract.clean import clean_text
 from bot.extract.line_features import line_features
-from bot.extract.lines import Line, is_truncated, link_density, read_lines
+from bot.extract.lines import Line, is_truncated, link_density, read_lines, strip_markdown
 from bot.extract.paragraphs import FALLBACK_LINES, INSIDE_THRESHOLD, RUN_THRESHOLD, article_lines, select_lines
 from bot.extract.patterns import is_furniture_line
 from bot.extract.threads import is_thread_marker, thread_spans
@@ -96,3 +97,9 @@ def test_a_news_item_that_goes_on_in_prose_after_its_link_is_kept_but_a_menu_of_
     body = clean_text("\n\n".join(MENU + [item] + STORY[:3] + [menu])).body
     assert "It calls for free elections" in body
     assert "Politics Business" not in body
+
+
+def test_underscore_emphasis_is_markdown_and_a_snake_case_name_is_not():
+    assert strip_markdown("The most recent _Star Trek_ film was 2016’s _Star Trek Beyond._ Unlike") == \
+        "The most recent Star Trek film was 2016’s Star Trek Beyond. Unlike"
+    assert strip_markdown("the file_name_here and __bold__ words") == "the file_name_here and bold words"

@@ -39,6 +39,7 @@ def strip_markdown(line: str) -> str:
         text = pat.MD_LINK.sub(r"\1", text)
     text = pat.MD_BOLD.sub(r"\2", text)
     text = pat.MD_EMPH.sub(r"\1", text)
+    text = pat.MD_EMPH_UNDERSCORE.sub(r"\1", text)
     return normalize_line(EMOJI.sub("", text))
 
 

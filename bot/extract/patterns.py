@@ -118,6 +118,7 @@ MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")   # [tex
 MD_TABLE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$|^\s*\|\s*|\s*\|\s*$")
 MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+MD_EMPH_UNDERSCORE = re.compile(r"(?<![\w])_(?!\s)([^_]+?)(?<!\s)_(?![\w])")   # _Star Trek_ (html2text's italics)
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 SEPARATOR = re.compile(r"^[\s*_\-=~#•·|.\\]*$")
