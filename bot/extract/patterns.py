@@ -52,7 +52,7 @@ LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, _I) for p in (
     r"^(?:lo )?(?:siguiente|anterior)\b.{0,40}\batribuible a\b",   # a spokesperson's release formula
     r"^(first|last)\s+(modification|modified|update|updated)\b",
     r"^(updated|actualizado|atualizado|modificado)\s*:",
-    r"(?:[^\W\d_]{2,}\s\(\d[\d.,]*\)[^()]{0,20}){3}",          # an archive or tag list with counts: "Maio (98) o Abril (82)"
+    r"(?:\b[^\W\d_]{2,}+\s\(\d[\d.,]*+\)[^()]{0,20}){3}",      # an archive or tag list with counts: "Maio (98) o Abril (82)"
     r"\bnot supported\b.*\bbrowser\b", r"\bno (es|est[aá]) (compatible|soportado)\b.*\bnavegador\b",
 ))
 
