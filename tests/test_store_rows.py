@@ -100,3 +100,11 @@ def test_a_schema_3_store_left_unwritten_is_folded_in_when_closed(tmp_path):
     TinyStore(data).close()
     assert table_json(data / "subscribers.json")["subscribers"] == {
         "-100": json.loads(json.dumps(subscriber_to_row(PAUSED)))}
+
+
+@pytest.mark.parametrize("name, table, record", [("deliveries.json", "last_digests", ["sent"]),
+                                                  ("articles.json", "articles", ["a1"])])
+def test_an_array_where_a_table_keeps_objects_is_named_with_its_file(tmp_path, name, table, record):
+    write_atomically(tmp_path / name, [json.dumps({table: {"7": record}}) + "\n"], sealed=True)
+    with pytest.raises(StoreError, match=rf"{name}: record '7' is not a valid"):
+        TinyStore(tmp_path)

@@ -48,8 +48,8 @@ def _history(text: str | None) -> list[Sent]:
     return json.loads(text) if text else []
 
 
-SENT_CODEC = RecordCodec(_sent_to_doc, _sent_from_doc, "chat's last digests",
-                         is_outdated=lambda doc: isinstance(doc.get("sent"), list))
+SENT_CODEC = RecordCodec(_sent_to_doc, _sent_from_doc, "chat's last digests",   # small records: parsed whole
+                         is_outdated=lambda doc: isinstance(doc.get("sent"), list), whole_table=True)
 
 
 def day_of(epoch: float) -> str:

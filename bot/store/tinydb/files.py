@@ -155,11 +155,11 @@ class JournaledStorage(Storage):
         codec = self._codecs[table]
 
         def decode(key: str, doc: Any) -> Any:
-            if codec.is_outdated(doc):
-                self._outdated = True
-            try:
+            try:   # (an array where a table keeps objects, or the other way round, is named here too)
+                if codec.is_outdated(doc):
+                    self._outdated = True
                 return codec.decode(doc)
-            except (TypeError, ValueError, KeyError) as exc:
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise _invalid(self.path, key, codec.kind, exc) from exc
         return decode
 
