@@ -128,3 +128,18 @@ def test_what_a_storys_articles_state_together_confirms_an_unsure_pair():
     assert sorted(map(sorted, _merge(3, scored, spans, score, news))) == [[0, 1, 2]]
     alone = [NewsDay(weekday=2), NewsDay(month=1, day=23), NewsDay(weekday=2)]     # no day of the month in common
     assert sorted(map(sorted, _merge(3, scored, spans, score, alone))) == [[0, 2], [1]]
+
+
+def test_stories_that_state_one_news_day_join_with_a_cross_pair_a_little_short():
+    # 0 + 2 join first (0.5); 1 joins them on 1 + 2 (0.40) although 0 + 1 is 0.28: fine when the two
+    # stories state the same news day (the 8th of August), never when nothing confirms it
+    def score(i: int, j: int, confirmed: bool = False) -> float:
+        return {(0, 2): 0.5, (1, 2): 0.40, (0, 1): 0.28}[(min(i, j), max(i, j))]
+
+    scored, spans = [(0.5, 0, 2), (0.40, 1, 2)], [(None, None)] * 3
+    stated = [NewsDay(weekday=1), NewsDay(month=8, day=8), NewsDay(month=8, day=8)]
+    assert sorted(map(sorted, _merge(3, scored, spans, score, stated))) == [[0, 1, 2]]
+    unknown = [NewsDay(), NewsDay(), NewsDay()]
+    assert sorted(map(sorted, _merge(3, scored, spans, score, unknown))) == [[0, 2], [1]]
+    too_short = lambda i, j, confirmed=False: 0.26 if {i, j} == {0, 1} else score(i, j)   # noqa: E731
+    assert sorted(map(sorted, _merge(3, scored, spans, too_short, stated))) == [[0, 2], [1]]

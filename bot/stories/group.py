@@ -41,6 +41,7 @@ SAME_EVENT = 0.3          # a pair at or above this is the same event
 STRONG_EVENT = 0.35       # ... and at or above this when a date is missing or only a month
 STORY_SPAN_DAYS = 3       # a story's day dates stay within this span
 WINDOW_DAYS = STORY_SPAN_DAYS   # candidate pairs: day dates within this many days (or a date unsure)
+CONFIRMED_SLACK = 0.9     # stories stating one news day: each cross pair at 0.9 of SAME_EVENT, their mean at it
 MIN_SHARED_KEYS = 2       # candidate pairs share at least this many rare entities or signature words
 SIGNATURE_TERMS = 8       # rarest stems per article used to find candidates
 Span = tuple[int | None, int | None]        # first and last known date ordinal of a story
@@ -230,7 +231,8 @@ def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
     """Complete-linkage merging, best pairs first: two stories join when every cross pair is the
     same event (`score(i, j)`; incompatible dates score 0) and their day dates stay within
     STORY_SPAN_DAYS. The news days the articles of each story state together (`news`) confirm an
-    unsure cross pair when the two stories' days agree: "on Wednesday" + "(23)" + "23/1"."""
+    unsure cross pair when the two stories' days agree ("on Wednesday" + "(23)" + "23/1"), and then
+    a cross pair may fall a little short (`_agree`)."""
     story_of = list(range(count))
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     span, told = dict(enumerate(spans)), dict(enumerate(news))
@@ -250,9 +252,13 @@ def _merge(count: int, scored: list[tuple[float, int, int]], spans: list[Span],
 
 
 def _agree(left: list[int], right: list[int], score: ConfirmedScore, confirmed: bool) -> bool:
+    """Every cross pair is the same event; when the two stories state one news day (`confirmed`), a
+    cross pair needs only CONFIRMED_SLACK of the threshold as long as the pairs reach it on average."""
     if len(left) == 1 and len(right) == 1:
         return True
-    return all(score(i, j, confirmed) >= SAME_EVENT for i in left for j in right)
+    scores = [score(i, j, confirmed) for i in left for j in right]
+    floor = CONFIRMED_SLACK * SAME_EVENT if confirmed else SAME_EVENT
+    return min(scores) >= floor and sum(scores) / len(scores) >= SAME_EVENT
 
 
 def _join_span(a: Span, b: Span) -> Span | None:
