@@ -132,6 +132,17 @@ def test_one_passing_mention_deep_in_a_long_article_does_not_tag():
     assert "oas" in _commands("OAS meets on Peru", filler)
 
 
+def test_a_page_without_a_headline_is_matched_on_its_whole_opening_sentence():
+    """The title of an untitled page is its opening sentence cut with "…"; what the cut leaves out
+    still weighs as a headline's words, as it does when the sentence is short enough to stay whole."""
+    opening = ("Este miércoles, la Cancillería confirmó por medio de un comunicado oficial la salida "
+               "de nuestro país del Grupo de Lima.")
+    body = opening + "\n\nEl texto explica que ese accionar no ha conducido a nada.\n\nTambién critica al Grupo."
+    cut = clean_text(body).title
+    assert cut.endswith("…") and "Lima" not in cut
+    assert "lima_group" in _commands(cut, body)
+
+
 def test_a_mention_only_inside_boilerplate_does_not_tag():
     body = "Peru's economy grew.\n\nRead more: OAS Permanent Council meets on Venezuela\n\nSee also Lima Group"
     assert _commands("Economy", body) & {"oas", "venezuela", "lima_group"} == set()

@@ -40,6 +40,7 @@ MENTION_GAP = 3            # hits closer than this are one mention: "Organizatio
 _TWEET = re.compile(   # an embedded tweet: the sentence before its pic.twitter.com link, and the link
     r"(?:[^\n.!?]*[.!?]\s*)?[^\n.!?]*pic\.twitter\.com/\S*(?:\s+\w+ \d{1,2}, \d{4})?")
 _URL_LINE = re.compile(r"^\s*\S*(?:https?://|www\.)\S*\s*$")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
 # ---------------------------------------------------------------- compiling
@@ -191,7 +192,7 @@ def _fold_char(ch: str) -> str:
 
 
 def _prepare(title: str, body: str) -> _Text:
-    title = " ".join(title.split())
+    title = _whole_title(" ".join(title.split()), body)
     raw = f"{title}\n\n{body}"
     start = len(title) + 2
     blocks = [start] + [start + m.end() for m in re.finditer(r"\n\s*\n", body)]
@@ -206,6 +207,20 @@ def _prepare(title: str, body: str) -> _Text:
         offset += len(line) + 1
     return _Text(raw, _aligned_fold(raw), start, lead_end, start + max(EARLY_CHARS, len(body) // 2),
                  tuple(blocks), tuple(dead))
+
+
+def _whole_title(title: str, body: str) -> str:
+    """A title cut with "…" from the body's opening sentence (a page without a headline), completed to
+    that sentence: the terms it names weigh as a headline's, as they do when the sentence is short."""
+    stem = title[:-1].rstrip() if title.endswith("…") else ""
+    if not stem:
+        return title
+    for paragraph in body.split("\n\n")[:3]:
+        flat = " ".join(paragraph.split())
+        if flat.startswith(stem):
+            end = _SENTENCE_END.search(flat, len(stem))
+            return flat[:end.end()] if end else flat
+    return title
 
 
 def _tweets(body: str) -> Iterator[re.Match[str]]:

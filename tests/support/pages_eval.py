@@ -1,7 +1,8 @@
 """Figures of what the bot makes of the labelled real pages (tests/data/eval/pages, a copy of
 shared/eval/pages), computed from `digestbot export` rows with the rules of the shared
 scorer (shared/eval/score_pages.py): the main-news sentence as first key point and among the
-key points, and same-story pairwise precision / recall over events.tsv.
+key points, required and forbidden themes tagged (themes.tsv, with the fixture theme files), and
+same-story pairwise precision / recall over events.tsv.
 """
 from __future__ import annotations
 
@@ -54,6 +55,21 @@ def main_news(rows: list[dict]) -> dict[str, int]:
         among += bool(hits)
         first += bool(hits) and hits[0] == 0
     return {"pages": len(leads), "first": first, "among": among}
+
+
+def themes_tagged(rows: list[dict]) -> dict[str, int]:
+    """Required themes tagged (of how many) and forbidden themes tagged (of how many), per themes.tsv."""
+    by_path = {row["path"]: set(row.get("themes", [])) for row in rows}
+    figures = {"required": 0, "required_of": 0, "forbidden": 0, "forbidden_of": 0}
+    for name, *columns in _tsv("themes.tsv"):
+        if name not in by_path:
+            continue
+        required, forbidden = (columns + ["", ""])[:2]
+        for kind, listed in (("required", required), ("forbidden", forbidden)):
+            for theme in filter(None, (item.strip() for item in listed.split(","))):
+                figures[f"{kind}_of"] += 1
+                figures[kind] += theme in by_path[name]
+    return figures
 
 
 def story_pairs(rows: list[dict]) -> dict[str, float]:
