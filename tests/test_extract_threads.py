@@ -8,7 +8,7 @@ from bot.extract.line_features import line_features
 from bot.extract.lines import Line, is_truncated, link_density, read_lines, strip_markdown
 from bot.extract.paragraphs import FALLBACK_LINES, INSIDE_THRESHOLD, RUN_THRESHOLD, article_lines, select_lines
 from bot.extract.patterns import is_furniture_line
-from bot.extract.threads import is_thread_marker, thread_spans
+from bot.extract.threads import cut_threads, is_thread_marker, thread_spans
 from tests.test_paragraphs import STORY
 
 MENU = ["* Home", "* World", "* Politics", "* Business", "Search"]
@@ -103,3 +103,25 @@ def test_underscore_emphasis_is_markdown_and_a_snake_case_name_is_not():
     assert strip_markdown("The most recent _Star Trek_ film was 2016’s _Star Trek Beyond._ Unlike") == \
         "The most recent Star Trek film was 2016’s Star Trek Beyond. Unlike"
     assert strip_markdown("the file_name_here and __bold__ words") == "the file_name_here and bold words"
+
+
+def test_a_thread_of_dated_comments_by_named_readers_is_cut():
+    comments = []
+    for number, (name, time) in enumerate((("joe", "6:34 am"), ("ana_r", "6:44 am"), ("mk1979", "7:02 am")), 1):
+        comments += [f"{number}. {name} says:", f"November 19, 2019 at {time}", COMMENTS[1 + 4 * (number - 1)]]
+    assert all(is_thread_marker(line) for line in comments[:2])
+    body = clean_text("\n\n".join(MENU + STORY + ["3 responses"] + comments)).body
+    assert STORY[0] in body and STORY[-1] in body
+    assert COMMENTS[1] not in body and COMMENTS[5] not in body
+
+
+def test_a_feed_of_stamps_right_after_a_short_article_does_not_take_the_article_with_it():
+    feed = []
+    for hour in range(1, 7):
+        feed += [f"* Other story number {hour} about something else", f"* 11/20/2019 0{hour}:14 PM"]
+    texts = ["Son of a former president dies", "NOVEMBER 20, 2019 10:43"] + STORY[:2] + feed
+    lines = _lines(texts)
+    assert thread_spans(lines) == [(1, len(texts) - 1)]
+    assert cut_threads(lines, [False, False, True, True] + [False] * len(feed))[2:4] == [True, True]
+    body = clean_text("\n\n".join(MENU + texts)).body
+    assert STORY[0] in body and STORY[1] in body
