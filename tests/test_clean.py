@@ -252,6 +252,8 @@ def test_repeated_lines_are_those_in_at_least_min_count_texts():
     (" date 2021-07-27 (AGENPARL) – mar 27 luglio 2021 Press releases", "AGENPARL"),
     ("Caracas (OrinocoTribune.com)—The president of Venezuela said", "OrinocoTribune.com"),
     ("(CNN Español) – El presidente dijo", "CNN Español"),
+    ("Washington, Jan 25 (EFE).- Peruvian President Dina Boluarte on Wednesday urged", "EFE"),
+    ("LIMA, 3 ene (Andean Wire).- El canciller dijo", "Andean Wire"),
     ("Menu\nAndeanWire.com\nThe president said on Tuesday that talks would go on.", "AndeanWire.com"),
     ("The minister (Béjar) - who resigned - spoke. Then (AP) - nothing.", ""),
     ("Leaders meet in Lima (AP Photo/Martin Mejia) - Lima", ""),

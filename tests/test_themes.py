@@ -143,6 +143,13 @@ def test_a_page_without_a_headline_is_matched_on_its_whole_opening_sentence():
     assert "lima_group" in _commands(cut, body)
 
 
+def test_the_place_of_an_agency_dateline_is_where_not_what():
+    body = ("Washington, Jan 25 (EFE).- Peru's president urged friendly countries to back an early election."
+            "\n\nShe spoke to the OAS Permanent Council, which met in special session.")
+    assert "us_relations" not in _commands("Peru's president asks the OAS for support", body)
+    assert "us_relations" in _commands("Peru's president asks Washington for support", body)
+
+
 def test_a_mention_only_inside_boilerplate_does_not_tag():
     body = "Peru's economy grew.\n\nRead more: OAS Permanent Council meets on Venezuela\n\nSee also Lima Group"
     assert _commands("Economy", body) & {"oas", "venezuela", "lima_group"} == set()

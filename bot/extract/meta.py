@@ -59,6 +59,9 @@ SOCIAL = ("t.co", "twitter.com", "x.com", "bit.ly", "facebook.com", "instagram.c
 # An agency or outlet credit opening the text: "Bogota, Oct. 14, (dpa/GNA) – ", "(CNN Español) – ",
 # "Caracas (OrinocoTribune.com)—". The name has no digits; what precedes it is a short place/date.
 CREDIT = re.compile(r"^(?P<lead>[^()\n]{0,60}?)\((?P<name>[^()\d\n]{2,40}?)\)\s*(?:--|[—–-]|:)\s*")
+# The same credit closed the agencies' way, "Washington, Jan 25 (EFE).- ": it names the outlet too; the
+# cleaner leaves this dateline in the body (its day is the story's news day, bot.stories.newsday).
+DATELINE_CREDIT = re.compile(r"^(?P<lead>[^()\n]{0,60}?)\((?P<name>[^()\d\n]{2,40}?)\)\.?\s*(?:--|[—–-]|:)\s*")
 SITE_LINE = re.compile(r"^(?:www\.)?[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|info|news|[a-z]{2})$")
 CREDIT_WORDS = re.compile(r"\b(?:photo|foto|image|imagen|video|file|archivo)\b", re.I)
 CREDIT_LINES = 8                    # a credit or site-name line is looked for in this many lines at the top
@@ -189,8 +192,8 @@ def readable_outlet(url: str) -> str:
 
 
 def credit_of(line: str) -> str:
-    """The outlet credited at the start of a text line ("Lima (EFE) – …" -> "EFE"), or ""."""
-    match = CREDIT.match(line.strip())
+    """The outlet credited at the start of a text line ("Lima (EFE) – …", "Lima, 3 ene (EFE).- …" -> "EFE"), or ""."""
+    match = DATELINE_CREDIT.match(line.strip())
     if not match or CREDIT_WORDS.search(match.group("name")):
         return ""
     lead = match.group("lead")

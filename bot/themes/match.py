@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
 
+from bot.extract.meta import DATELINE_CREDIT, credit_of
 from bot.extract.patterns import is_furniture_line
 from bot.models import Theme
 from bot.nlp import fast_fold, fold
@@ -200,6 +201,8 @@ def _prepare(title: str, body: str) -> _Text:
         blocks = list(range(start, len(raw), 600)) or [start]
     lead_end = min(blocks[2] if len(blocks) > 2 else len(raw), start + max(500, len(body) // 4))
     dead = [(m.start() + start, m.end() + start) for m in _tweets(body)]
+    if credit_of(body[:200]) and (dateline := DATELINE_CREDIT.match(body)):
+        dead.append((start, start + dateline.end()))    # "Washington, Jan 25 (EFE).-": where, not what
     offset = start
     for line in body.split("\n"):
         if is_furniture_line(line.strip()) or _URL_LINE.match(line):
