@@ -44,12 +44,13 @@ class Services:
 
 
 def open_store(settings: Settings, *, clock: Callable[[], float] = time.time,
-               application_name: str = "digestbot") -> Store:
-    """PostgreSQL at settings.database_url, else the TinyDB files in settings.data_dir (created when missing)."""
+               application_name: str = "digestbot", defer_people: bool = False) -> Store:
+    """PostgreSQL at settings.database_url, else the TinyDB files in settings.data_dir (created when missing;
+    `defer_people`: subscribers and the outbox read at their first use or `warm_up`, see `TinyStore`)."""
     if settings.database_url:
         from bot.store.postgres.store import PgStore
         return PgStore(settings.database_url, clock=clock, application_name=application_name)
-    return TinyStore(settings.data_dir, clock=clock)
+    return TinyStore(settings.data_dir, clock=clock, defer_people=defer_people)
 
 
 def is_shared(store: Store) -> bool:
@@ -58,20 +59,21 @@ def is_shared(store: Store) -> bool:
 
 
 def open_services(settings: Settings, *, data_dir: Path | None = None, store: Store | None = None,
-                  clock: Callable[[], float] = time.time, defer_catalog: bool = False) -> Services:
+                  clock: Callable[[], float] = time.time, defer_catalog: bool = False,
+                  defer_people: bool = False) -> Services:
     """Open the store, build the library (themes and the catalog of what is stored) over it.
 
     `data_dir` overrides settings.data_dir (and is what `services.settings.data_dir` then says);
     `store` is an already open store to build on (a read-only snapshot, say).
     `defer_catalog`: unless the saved catalog is current, start with an empty one and let the
-    first ingest build it (`digestbot run` polls at once; see `Library`).
+    first ingest build it (`digestbot run` polls at once; see `Library`); `defer_people`: see `open_store`.
     Close the result (`services.close()`, or `with open_services(...) as services:`).
     """
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir))
     if store is not None:
         return Services(settings, store, Library(settings, store, defer_build=defer_catalog), clock)
-    opened = open_store(settings)
+    opened = open_store(settings, defer_people=defer_people)
     try:
         return Services(settings, opened, Library(settings, opened, defer_build=defer_catalog), clock)
     except BaseException:

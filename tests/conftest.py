@@ -201,12 +201,12 @@ def assert_valid_telegram_messages(calls) -> None:
                 assert len(button.get("callback_data", "").encode()) <= 64
 
 
-async def start_harness(settings, transport=None) -> TelegramHarness:
+async def start_harness(settings, transport=None, *, defer_people: bool = False) -> TelegramHarness:
     from bot.services import open_services
     from bot.telegram.app import build_application
     from tests.support.recording import RecordingRequest
 
-    services = open_services(settings)
+    services = open_services(settings, defer_people=defer_people)
     transport = transport or RecordingRequest()
     app = build_application(services, request=transport, updater=False)
     errors: list = []

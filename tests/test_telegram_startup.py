@@ -49,6 +49,25 @@ async def test_a_failing_set_my_commands_is_logged_not_fatal(cli_dirs, caplog):
     assert "setMyCommands (en) failed" in caplog.text and harness.errors == []
 
 
+async def test_the_run_path_reads_subscribers_and_the_outbox_once_the_application_runs(cli_dirs):
+    harness = await start_harness(telegram_settings(cli_dirs), defer_people=True)   # as `digestbot run`
+    store = harness.services.store
+    await start_bot(harness.app)
+    assert store._people_loaded is None, "read before the application (and its first poll) started"
+    await harness.app.start()   # the job queue runs the warm-up
+    for _ in range(400):
+        if store._people_loaded is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert store._people_loaded is not None, "the warm-up never read the deferred tables"
+    await harness.send("/subscribe lima_group")
+    assert [s.themes for s in store.all_subscribers()] == [("lima_group",)]
+    await harness.app.stop()
+    await stop_bot(harness.app)
+    await harness.app.shutdown()
+    assert harness.errors == []
+
+
 @pytest.mark.slow
 async def test_a_command_is_answered_while_the_start_up_ingest_runs(cli_dirs):
     body = " ".join(f"Sentence {i} about the Lima Group and Venezuela in the OAS." for i in range(40))

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
-import numpy as np
-
 from bot.models import Story, Theme
 from bot.stories.text import STOP_WORDS, words_of
 
@@ -155,6 +153,7 @@ class SearchIndex:
         key = id(table)
         ranked = self._sorted.get(key)
         if ranked is None:
+            import numpy as np   # here, not at the top: 0.1-0.15 s of imports `digestbot run` skips before its first poll
             recency = RECENCY / max(self.size, 1)
             positions = np.fromiter(table.keys(), dtype=np.int64, count=len(table))
             scores = np.fromiter(table.values(), dtype=np.float64, count=len(table))

@@ -34,7 +34,7 @@ from bot.telegram.health import install_health_checks
 from bot.telegram.handlers.returning import RETURNING_GROUP, returning_handlers
 from bot.telegram.flood import FLOOD_GROUP, flood_handlers, shared_rate_limiter
 from bot.telegram.http import start_http_server
-from bot.telegram.jobs import DUTIES, install_schedules
+from bot.telegram.jobs import DUTIES, install_schedules, job_queue_of
 from bot.telegram.roles import install_roles, resign
 from bot.telegram.menu import set_command_menu, set_description
 from bot.telegram.pages import PageCache
@@ -136,6 +136,7 @@ async def start_bot(application: Application) -> None:
     serve /healthz /readyz /metrics on METRICS_PORT in polling mode, register the command menu."""
     services: Services = application.bot_data["services"]
     await refresh_themes(services)
+    job_queue_of(application).run_once(warm_up_store, 0, name="store warm-up")   # runs once polling started
     if "fetch" in DUTIES[services.role]:
         application.bot_data["ingest"] = asyncio.get_running_loop().create_task(
             ingest_in_background(application), name="start-up ingest")
@@ -145,6 +146,19 @@ async def start_bot(application: Application) -> None:
             application, services, settings.metrics_listen, settings.metrics_port)[0]
     await set_command_menu(application)
     await set_description(application)
+
+
+async def warm_up_store(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Read the tables the store left for later (`TinyStore(defer_people=True)`: subscribers and
+    the outbox), off the event loop; commands that need them meanwhile wait for them."""
+    warm_up = getattr(context.application.bot_data["services"].store, "warm_up", None)
+    if warm_up is None:
+        return
+    try:
+        await asyncio.to_thread(warm_up)
+    except StoreError:
+        logger.exception("cannot read the store's subscribers or outbox; stopping")
+        context.application.stop_running()
 
 
 async def stop_bot(application: Application) -> None:

@@ -40,7 +40,7 @@ def run_bot(settings: Settings, role: str = "all") -> int:
         return 1
     if role != "all" and not settings.database_url:   # before opening anything (roles.check_role checks again)
         raise ConfigError(f"--role {role} needs a store shared by several processes: set DATABASE_URL")
-    services = open_services(settings, defer_catalog=True)
+    services = open_services(settings, defer_catalog=True, defer_people=True)   # app.warm_up_store reads them
     services.role = role
     try:
         application = build_application(services)   # post_shutdown closes the store

@@ -6,7 +6,9 @@ python tests/support/store_writer.py DATA_DIR START_N [COMPACT_AFTER]
 Write n is, by n % 4: 0 a subscriber, 1 an article, 2 a push enqueued, 3 push n-1 sent.
 Each write is a journal append; with COMPACT_AFTER, a table file is also rewritten
 (compacted) whenever its journal holds more than that many records, so kills land
-mid-append and mid-compaction alike.
+mid-append and mid-compaction alike. Without COMPACT_AFTER the store is opened the way
+`digestbot run` opens it (`defer_people`: subscribers and the outbox read at their first write),
+so kills also land before and during that deferred read.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def print_line(line: str) -> None:
 def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line,
          compact_after: int | None = None) -> None:
     compaction = Compaction() if compact_after is None else Compaction(min_records=compact_after, ratio=0.0)
-    store = TinyStore(Path(data_dir), compaction=compaction)
+    store = TinyStore(Path(data_dir), compaction=compaction, defer_people=compact_after is None)   # as `digestbot run`
     if not store.all_articles():   # big enough files that a kill often lands mid-write
         store.save_articles([article(-i) for i in range(1, 400)])
     emit("READY")
