@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cli.common import CliError, print_json
-from bot.cli.common_terms import common_term_warnings
 from bot.config import Settings
-from bot.library.ingest import plan_jobs, summarize_file
 from bot.library.theme_files import load_themes
 from bot.models import Theme
-from bot.sources.seeds import read_seeds
 
 HELP = "validate the theme files in digests/ and the seed files"
 DESCRIPTION = """\
@@ -67,6 +64,9 @@ def check_themes(digests_dir: Path, result: CheckResult) -> list[Theme]:
 
 def check_seeds(seeds_dir: Path, themes: list[Theme], max_bytes: int, result: CheckResult) -> None:
     """Each seed goes through what ingest does to it; rejections are errors, no theme or date warnings."""
+    from bot.cli.common_terms import common_term_warnings   # not at the top: see LAZY_IMPORTS
+    from bot.library.ingest import plan_jobs, summarize_file
+    from bot.sources.seeds import read_seeds
     if not seeds_dir.is_dir():
         result.errors.append(f"{seeds_dir}: seeds directory not found — set SEEDS_DIR or pass --seeds DIR")
         return

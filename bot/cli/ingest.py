@@ -9,7 +9,6 @@ from typing import TextIO
 
 from bot.cli.common import CliError, load_theme_list, open_store, print_json
 from bot.config import Settings
-from bot.library.ingest import run_ingest
 from bot.models import IngestReport
 
 HELP = "read the seed files into the store and report each file"
@@ -61,6 +60,7 @@ class ProgressBar:
 
 def run_ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest the seeds; exit 1 only when nothing could be processed."""
+    from bot.library.ingest import run_ingest   # not at the top: see LAZY_IMPORTS
     seeds_dir = Path(settings.seeds_dir)
     if not seeds_dir.is_dir():
         raise CliError(f"seeds directory not found: {seeds_dir} — set SEEDS_DIR or pass --seeds DIR")

@@ -10,12 +10,10 @@ from pathlib import Path
 from bot.cli.common import CliError, load_theme_list, open_store, print_json
 from bot.config import Settings
 from bot.errors import StoreError
-from bot.library.fetch import politeness_of, run_fetch
 from bot.library.source_status import load_states, source_counts
 from bot.sources.config import (
     KINDS, LANGUAGES, Source, add_sources, check_url, load_sources, remove_source,
 )
-from bot.sources.discover import find_feed
 from bot.sources.opml import read_opml, write_opml
 from bot.sources.state import FetchReport, SourceState
 
@@ -133,6 +131,8 @@ def add_command(args: argparse.Namespace, settings: Settings) -> int:
     """Add a source; a page URL given as a feed is searched for the feed it announces."""
     url, title, how = check_url(args.url), "", ""
     if args.kind == "feed":
+        from bot.library.fetch import politeness_of   # not at the top: see LAZY_IMPORTS
+        from bot.sources.discover import find_feed
         found = find_feed(url, politeness_of(settings))
         url, title, how = found.url, found.title, found.how
     source = Source(name=args.name or title or url.split("/")[2], url=url, kind=args.kind,
@@ -179,6 +179,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, settings: Settings, *, dry_run: bool) -> FetchReport:
     sources = _selected(settings, args.names)
     themes = load_theme_list(settings) if Path(settings.digests_dir).is_dir() else []
+    from bot.library.fetch import run_fetch   # not at the top: see LAZY_IMPORTS
     with open_store(settings, read_only=dry_run) as store:
         return run_fetch(store, sources, themes, settings, force=dry_run or args.force, dry_run=dry_run)
 
