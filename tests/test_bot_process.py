@@ -71,6 +71,20 @@ def test_the_bot_process_stops_cleanly_on_sigint(running_bot):
     assert process.returncode == 0
 
 
+@pytest.mark.slow
+def test_a_subscriber_file_that_cannot_be_read_stops_the_bot_with_exit_1_naming_it(cli_dirs):
+    """`digestbot run` reads subscribers after its first poll; a broken file still ends it with a clear error."""
+    cli_dirs.data.mkdir(parents=True, exist_ok=True)
+    (cli_dirs.data / "subscribers.json").write_text('{"subscribers": {"1": [1, "oops"', encoding="utf-8")
+    with StandIn() as standin:
+        result = subprocess.run([sys.executable, "-m", "bot", *cli_dirs.options(), "run"],
+                                cwd=cli_dirs.data.parent, env=bot_env(standin), stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=90)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "subscribers.json" in result.stderr.strip().splitlines()[-1]
+    assert TOKEN not in result.stdout + result.stderr
+
+
 def test_without_a_token_and_without_a_terminal_the_bot_exits_1_naming_the_setting(cli_dirs):
     result = subprocess.run([sys.executable, "-m", "bot", *cli_dirs.options(), "run"],
                             cwd=cli_dirs.data.parent, env=bot_env(None), stdin=subprocess.DEVNULL,

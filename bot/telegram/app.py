@@ -148,6 +148,16 @@ async def start_bot(application: Application) -> None:
     await set_description(application)
 
 
+FATAL = "fatal"     # bot_data key: an error that stopped the application, raised once it has shut down
+
+
+def raise_fatal(application: Application) -> None:
+    """Raise the error that stopped `application`, if one did (after run_polling / serve returned)."""
+    error = application.bot_data.pop(FATAL, None)
+    if error is not None:
+        raise error
+
+
 async def warm_up_store(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Read the tables the store left for later (`TinyStore(defer_people=True)`: subscribers and
     the outbox), off the event loop; commands that need them meanwhile wait for them."""
@@ -156,8 +166,9 @@ async def warm_up_store(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         await asyncio.to_thread(warm_up)
-    except StoreError:
+    except StoreError as exc:
         logger.exception("cannot read the store's subscribers or outbox; stopping")
+        context.application.bot_data[FATAL] = exc      # run_bot raises it: the process exits 1, naming the file
         context.application.stop_running()
 
 

@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.services import Services, open_services
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, raise_fatal
 from bot.telegram.http import start_http_server
 from bot.telegram.jobs import DUTIES
 from bot.telegram.console.chat import run_console
@@ -26,7 +26,8 @@ NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set i
 
 
 def run_bot(settings: Settings, role: str = "all") -> int:
-    """Serve until SIGINT/SIGTERM (exit 0): long polling, or a webhook when WEBHOOK_URL is set.
+    """Serve until SIGINT/SIGTERM (exit 0; a store that cannot be read raises, exit 1): long polling, or a
+    webhook when WEBHOOK_URL is set.
 
     `role` (`--role`): web, scheduler, sender, fetch or all (see bot.telegram.roles); only a
     process with the web duty receives updates.
@@ -55,6 +56,7 @@ def run_bot(settings: Settings, role: str = "all") -> int:
     else:
         logger.info("long polling %s", urlsplit(settings.telegram_api_base_url).netloc)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    raise_fatal(application)      # a store that cannot be read at the warm-up: exit 1 with the file named
     logger.info("stopped")
     return 0
 
