@@ -207,6 +207,17 @@ class Push:
     error: str = ""
 
 
+def pending_push(id: str, chat_id: int, text: str, digest_key: str, part: int,
+                 thread_id: int | None, created_at: float, not_before: float) -> Push:
+    """`Push(...)` of a new pending push at under half the cost (a due pass makes ~5 per subscriber,
+    and a frozen dataclass's __init__ sets each field through object.__setattr__): the same
+    fields in the same order, equal to the one `Push` makes (tests/test_due_scale.py)."""
+    push = object.__new__(Push)
+    push.__dict__.update(id=id, chat_id=chat_id, text=text, digest_key=digest_key, part=part, thread_id=thread_id,
+                         created_at=created_at, attempts=0, not_before=not_before, status="pending", error="")
+    return push
+
+
 def push_id(chat_id: int, digest_key: str, part: int) -> str:
     """The outbox id of one part of one digest for one chat (re-enqueueing it is harmless)."""
     return f"{chat_id}:{digest_key}:{part}"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.delivery.due import PassReport, with_schedule
 from bot.digest.compose import subscriber_digest
 from bot.digest.render import render_html
-from bot.models import Push, Subscriber
+from bot.models import Push, Subscriber, pending_push
 from bot.services import open_services
 from bot.store.codec import push_to_doc, text_key
 from bot.store.tinydb.journal import encode_record
@@ -59,6 +59,16 @@ def test_push_members_are_the_whole_documents_encoded(batch, copies):
     assert got == expected
     assert {push_id: list(doc) for push_id, (doc, _) in got.items()} == \
         {push_id: list(doc) for push_id, (doc, _) in expected.items()}
+
+
+@given(pushes.map(lambda push: replace(push, attempts=0, status="pending", error="")))
+def test_pending_push_is_the_push_its_fields_make(push):
+    got = pending_push(push.id, push.chat_id, push.text, push.digest_key, push.part, push.thread_id,
+                       push.created_at, push.not_before)
+    assert type(got) is Push and repr(got) == repr(push)   # (repr: NaN is not equal to itself)
+    assert list(vars(got)) == list(vars(push))
+    if not (math.isnan(push.created_at) or math.isnan(push.not_before)):
+        assert got == push and hash(got) == hash(push)
 
 
 @given(subscribers, numbers, numbers)

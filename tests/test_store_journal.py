@@ -156,6 +156,19 @@ def test_the_default_policy_compacts_past_a_quarter_of_a_large_table(store):
     assert (store.data_dir / "subscribers.journal").read_bytes() == b""
 
 
+def test_the_outbox_is_rewritten_past_its_own_size_not_a_quarter_of_it(store, tmp_path):
+    # a due pass grows the outbox from nothing: rewriting it past a quarter rewrote every push ~5 times
+    first = [push(chat_id) for chat_id in range(4000)]
+    store.enqueue_pushes(first[:500])
+    before = store.compaction_counts()["outbox.json"]   # (the first write makes the file)
+    for start in range(500, 4000, 500):
+        store.enqueue_pushes(first[start:start + 500])
+    assert store.compaction_counts()["outbox.json"] == before
+    store.update_pushes([replace(p, status="sent", attempts=1) for p in first[:2000]])
+    assert store.compaction_counts()["outbox.json"] == before + 1   # journal 5,500 > 1 x 2,000 records
+    assert state(crash_copy(store, tmp_path / "copy")) == state(store)
+
+
 def test_closing_compacts_every_journal(store):
     store.save_subscribers([Subscriber(chat_id=1)])
     store.save_subscriber(Subscriber(chat_id=2))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from bot.delivery.sender import Sender
 from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
-from bot.models import Digest, Push, Subscriber, push_id
+from bot.models import Digest, Push, Subscriber, pending_push, push_id
 from bot.digest.render import render_html
 from bot.heap import freeze_survivors
 from bot.services import Services
@@ -56,9 +56,8 @@ class PassReport:
 def make_pushes(subscriber: Subscriber, key: str, parts: list[str], now: float) -> list[Push]:
     """The outbox records of one digest; ids are push_id(chat, key, part) so re-enqueueing is harmless."""
     not_before = quiet_until(subscriber, now)
-    return [Push(id=push_id(subscriber.chat_id, key, number), chat_id=subscriber.chat_id, text=text,
-                 digest_key=key, part=number, thread_id=subscriber.thread_id, created_at=now,
-                 not_before=not_before if not_before > now else 0.0)
+    chat_id, thread_id, not_before = subscriber.chat_id, subscriber.thread_id, not_before if not_before > now else 0.0
+    return [pending_push(push_id(chat_id, key, number), chat_id, text, key, number, thread_id, now, not_before)
             for number, text in enumerate(parts)]
 
 

@@ -8,6 +8,7 @@ shared part is encoded once and the id and chat per push. The output is byte for
 """
 from __future__ import annotations
 
+from json.encoder import encode_basestring_ascii as _quote   # what the journal's encoder does with a str
 from typing import Iterable
 
 from bot.models import Push
@@ -21,34 +22,40 @@ _text_keys: dict[str, str] = {}
 
 def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     """Push id -> (its state document without the text, its journal member)."""
-    shared: dict[tuple, tuple[dict, str, tuple]] = {}
+    shared: dict[tuple, tuple[dict, str]] = {}
     out = {}
     for push in pushes:
-        key = _text_keys.get(push.text)
-        if key is None:
-            if len(_text_keys) >= _TEXT_KEYS_KEPT:
-                _text_keys.clear()
-            key = _text_keys[push.text] = text_key(push.text)
-        if type(push.chat_id) is not int or type(push.id) is not str:   # (a bool, a subclass: the general way)
-            doc = push_to_doc(push, key)
-            out[push.id] = (doc, encode_record(push.id, doc))
+        chat_id, push_id = push.chat_id, push.id
+        if type(chat_id) is not int or type(push_id) is not str:   # (a bool, a subclass: the general way)
+            doc = push_to_doc(push, _text_key(push.text))
+            out[push_id] = (doc, encode_record(push_id, doc))
             continue
-        rest, encoded = _shared_push_part(push, key, shared)
-        quoted = encode_value(push.id)
-        out[push.id] = ({"id": push.id, "chat_id": push.chat_id, **rest},
-                        f'{quoted}: {{"id": {quoted}, "chat_id": {push.chat_id!r}, {encoded}')
+        # what the pushes of one digest part share, with the types of its numbers (1 and 1.0 are
+        # equal but encode differently): encoded once
+        part, thread_id, created_at, attempts, not_before = \
+            push.part, push.thread_id, push.created_at, push.attempts, push.not_before
+        values = (push.text, push.digest_key, part, thread_id, created_at, attempts, not_before, push.status,
+                  push.error, type(part), type(thread_id), type(created_at), type(attempts), type(not_before))
+        found = shared.get(values)
+        if found is None:
+            found = shared[values] = _shared_push_part(push)
+        quoted = _quote(push_id)
+        out[push_id] = ({"id": push_id, "chat_id": chat_id, **found[0]},
+                        f'{quoted}: {{"id": {quoted}, "chat_id": {chat_id!r}, {found[1]}')
     return out
 
 
-def _shared_push_part(push: Push, key: str, shared: dict[tuple, tuple[dict, str, tuple]]) -> tuple[dict, str]:
-    """The push's document but its id and chat, and its encoding without the opening brace; once per
-    distinct value (types included: 1 and 1.0 are equal but encode differently)."""
-    values = (push.digest_key, push.part, push.thread_id, push.created_at, push.attempts, push.not_before,
-              push.status, push.error, key)
-    found = shared.get(values)
-    types = tuple(map(type, values))
-    if found is None or found[2] != types:
-        rest = push_to_doc(push, key)
-        del rest["id"], rest["chat_id"]
-        found = shared[values] = (rest, encode_value(rest)[1:], types)
-    return found[0], found[1]
+def _text_key(text: str) -> str:
+    key = _text_keys.get(text)
+    if key is None:
+        if len(_text_keys) >= _TEXT_KEYS_KEPT:
+            _text_keys.clear()
+        key = _text_keys[text] = text_key(text)
+    return key
+
+
+def _shared_push_part(push: Push) -> tuple[dict, str]:
+    """The push's document but its id and chat, and its encoding without the opening brace."""
+    rest = push_to_doc(push, _text_key(push.text))
+    del rest["id"], rest["chat_id"]
+    return rest, encode_value(rest)[1:]

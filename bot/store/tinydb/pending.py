@@ -41,6 +41,22 @@ class PendingIndex:
         else:
             heapq.heappush(self._waiting, (push.not_before, push.created_at, push.id))
 
+    def put_new(self, pushes: list[Push]) -> None:
+        """Index pushes not indexed yet (an enqueue's): `put` without its checks, the ready ones
+        added to the sorted list in one sorted batch."""
+        by_chat, where, ready = self._by_chat, self._where, []
+        for push in pushes:
+            by_chat[push.chat_id].add(push.id)
+            if push.status != "pending":
+                self._finished[push.id] = push.created_at
+            elif push.not_before <= push.created_at:
+                where[push.id] = (push.created_at, push.not_before, True)
+                ready.append((push.created_at, push.id))
+            else:
+                where[push.id] = (push.created_at, push.not_before, False)
+                heapq.heappush(self._waiting, (push.not_before, push.created_at, push.id))
+        self._ready.update(ready)
+
     def discard(self, push_id: str, chat_id: int) -> None:
         ids = self._by_chat.get(chat_id)
         if ids is not None:
