@@ -46,7 +46,7 @@ LAZY_IMPORTS = {
     # ingest, fetch and theme re-matching (nltk, sumy, trafilatura: ~0.8 s of imports) load when the library
     # first ingests, after `digestbot run`'s first poll, not before it
     "bot.library.library": {"bot.library.intake"},
-    # numpy (0.1-0.15 s) loads with the first /search ranking, not before `digestbot run`'s first poll
+    # numpy (0.1-0.2 s) loads in `digestbot run`'s warm-up after the first poll (or at the first ranking), not before it
     "bot.digest.search": {"numpy"},
 }
 

@@ -19,6 +19,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseHandler, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.digest.search import load_ranking
 from bot.errors import StoreError
 from bot.heap import freeze_survivors, tune_for_latency
 from bot.services import Services
@@ -160,7 +161,9 @@ def raise_fatal(application: Application) -> None:
 
 async def warm_up_store(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Read the tables the store left for later (`TinyStore(defer_people=True)`: subscribers and
-    the outbox), off the event loop; commands that need them meanwhile wait for them."""
+    the outbox) and import the search ranking's numpy, off the event loop; commands that need the
+    tables meanwhile wait for them."""
+    await asyncio.to_thread(load_ranking)      # numpy, for the first /search
     warm_up = getattr(context.application.bot_data["services"].store, "warm_up", None)
     if warm_up is None:
         return
