@@ -223,6 +223,25 @@ def push_id(chat_id: int, digest_key: str, part: int) -> str:
     return f"{chat_id}:{digest_key}:{part}"
 
 
+@dataclass(frozen=True, slots=True)
+class OutgoingDigest:
+    """One digest for one chat as the outbox takes it whole: part n becomes the pending push
+    `push_id(chat_id, digest_key, n)` with the text `parts[n]` (a due pass enqueues ~100,000 of
+    these; a store may keep them as one record, not one per message part)."""
+
+    chat_id: int
+    digest_key: str
+    parts: tuple[str, ...]
+    thread_id: int | None = None
+    created_at: float = 0.0
+    not_before: float = 0.0
+
+    def pushes(self) -> list[Push]:
+        return [pending_push(push_id(self.chat_id, self.digest_key, number), self.chat_id, text, self.digest_key,
+                             number, self.thread_id, self.created_at, self.not_before)
+                for number, text in enumerate(self.parts)]
+
+
 def moved_push_id(push_id: str, old_chat_id: int, new_chat_id: int) -> str:
     """A push id re-addressed to a migrated chat (ids of other chats are returned unchanged)."""
     prefix = f"{old_chat_id}:"

@@ -14,7 +14,7 @@ import pytest
 from telegram import Update
 
 from bot.models import Subscriber
-from bot.delivery.due import PassReport, make_pushes
+from bot.delivery.due import PassReport, outgoing
 from bot.telegram.jobs import SCHEDULER, SENDER, SENDER_TASK
 from bot.services import Services, open_services
 from bot.telegram.app import build_application
@@ -197,7 +197,7 @@ async def test_a_crash_between_enqueue_and_advancing_the_subscriber_never_sends_
     subscriber = lima_subscriber(services, 1, clock, next_due_at=slot)
     services.store.save_subscriber(subscriber)
     # what the crashed pass had written: the pushes of this slot, not yet the advanced subscriber
-    services.store.enqueue_pushes(make_pushes(subscriber, digest_key(subscriber, slot), ["one", "two"], clock.now))
+    services.store.enqueue_digests([outgoing(subscriber, digest_key(subscriber, slot), ["one", "two"], clock.now)])
     async with running_bot(services) as app:
         await tick(app)
     assert [m.text for m in standin.messages_to(1)] == ["one", "two"]

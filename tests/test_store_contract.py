@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import StoreError
-from bot.models import Article, KeyPoint, Push, Subscriber
+from bot.models import Article, KeyPoint, OutgoingDigest, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 
@@ -217,6 +217,18 @@ def test_enqueueing_the_same_digest_twice_never_duplicates_it(store):
     assert store.enqueue_pushes([push(1), push(2), push(1)]) == 2
     assert store.enqueue_pushes([push(1), push(2), push(3)]) == 1
     assert store.push_counts()["pending"] == 3
+
+
+def test_a_digest_enqueued_whole_is_its_pushes(store, backend):
+    digest = OutgoingDigest(5, "d1", ("<b>one</b>", "two"), 7, 100.0, 0.0)
+    assert store.enqueue_digests([digest, OutgoingDigest(6, "d1", ("x",), None, 90.0)]) == 3
+    assert store.enqueue_digests([digest]) == store.enqueue_pushes(digest.pushes()) == 0
+    store.update_pushes([replace(digest.pushes()[0], status="sent")])
+    store = reopen(store, backend)
+    assert store.pending_pushes(1e9, 10) == [Push("6:d1:0", 6, "x", "d1", 0, None, 90.0), digest.pushes()[1]]
+    assert store.enqueue_digests([digest]) == 0
+    assert store.push_counts() == {"pending": 2, "sent": 1, "failed": 0, "dropped": 0}
+    store.close()
 
 
 def test_a_sent_push_is_never_enqueued_again(store, backend):

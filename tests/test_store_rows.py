@@ -84,7 +84,7 @@ def test_a_schema_3_store_opens_with_its_subscribers_and_is_folded_into_rows(tmp
     store = TinyStore(data)
     assert {s.chat_id: s for s in store.all_subscribers(active_only=False)} == {
         -100: PAUSED, 1: Subscriber(chat_id=1, themes=("oas",)), 2: Subscriber(chat_id=2)}
-    assert store.get_meta("schema_version") == SCHEMA_VERSION == 4
+    assert store.get_meta("schema_version") == SCHEMA_VERSION == 5
     store.save_subscribers([Subscriber(chat_id=3)])   # the first write rewrites the older file as rows
     rows = table_json(data / "subscribers.json")["subscribers"]
     assert rows["1"] == [1, ["oas"]] and rows["2"] == [2] and rows["3"] == [3]

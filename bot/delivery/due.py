@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from bot.delivery.sender import Sender
 from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
-from bot.models import Digest, Push, Subscriber, pending_push, push_id
+from bot.models import Digest, OutgoingDigest, Subscriber
 from bot.digest.render import render_html
 from bot.heap import freeze_survivors
 from bot.services import Services
@@ -36,7 +36,7 @@ _FIELDS = tuple(f.name for f in fields(Subscriber))
 _LAST, _NEXT = _FIELDS.index("last_digest_at"), _FIELDS.index("next_due_at")
 # store writes of a chunk, sliced: each holds the store's lock (commands wait on it) for what it writes,
 # and a chunk of 500 subscribers is ~2,500 pushes (a 30-story digest is several messages)
-PUSH_SLICE = 500
+PUSH_SLICE = 2000   # messages (parts of digests) a write: ~400 digests, a few ms under the lock
 SUBSCRIBER_SLICE = 250
 MAX_RENDERED = 20_000   # distinct digests (and theme sets) kept during one pass
 
@@ -53,12 +53,12 @@ class PassReport:
     failed: set[int] = field(default_factory=set)
 
 
-def make_pushes(subscriber: Subscriber, key: str, parts: list[str], now: float) -> list[Push]:
-    """The outbox records of one digest; ids are push_id(chat, key, part) so re-enqueueing is harmless."""
+def outgoing(subscriber: Subscriber, key: str, parts: list[str], now: float) -> OutgoingDigest:
+    """The outbox's record of one digest; its pushes' ids are push_id(chat, key, part), so
+    enqueueing it again is harmless."""
     not_before = quiet_until(subscriber, now)
-    chat_id, thread_id, not_before = subscriber.chat_id, subscriber.thread_id, not_before if not_before > now else 0.0
-    return [pending_push(push_id(chat_id, key, number), chat_id, text, key, number, thread_id, now, not_before)
-            for number, text in enumerate(parts)]
+    return OutgoingDigest(subscriber.chat_id, key, tuple(parts), subscriber.thread_id, now,
+                          not_before if not_before > now else 0.0)
 
 
 def with_schedule(subscriber: Subscriber, last_digest_at: float, next_due_at: float) -> Subscriber:
@@ -112,20 +112,20 @@ class DigestScheduler:
         return []
 
     def _plan_one(self, catalog, subscriber: Subscriber, now: float, everyone: bool):
-        """(pushes, updated subscriber, outcome) for one subscriber."""
+        """(its digest for the outbox or None, updated subscriber, outcome) for one subscriber."""
         if subscriber.next_due_at <= now:
             plan, key = self._plan_slot(subscriber, now)
             if not plan.is_sendable or plan.slot <= subscriber.last_digest_at:
-                return [], with_schedule(subscriber, subscriber.last_digest_at, plan.next_due), "skipped"
+                return None, with_schedule(subscriber, subscriber.last_digest_at, plan.next_due), "skipped"
             next_due = plan.next_due
         elif everyone:   # /push_now: what is new since their last digest, schedule unchanged
             # the exact watermark: two passes within one second must not share a key (and lose a story)
             key, next_due = f"now-since-{subscriber.last_digest_at:.6f}", subscriber.next_due_at
         else:
-            return [], subscriber, "skipped"
+            return None, subscriber, "skipped"
         parts = self._digest_parts(catalog, subscriber, now)
         updated = with_schedule(subscriber, covered_until(catalog, subscriber, now), next_due)
-        return make_pushes(subscriber, key, parts, now), updated, ("digests" if parts else "empty")
+        return (outgoing(subscriber, key, parts, now) if parts else None), updated, ("digests" if parts else "empty")
 
     def _plan_slot(self, subscriber: Subscriber, now: float) -> tuple[DuePlan, str]:
         """plan_due (sendable: within the grace window) and the digest key, once per schedule and pass;
@@ -142,34 +142,35 @@ class DigestScheduler:
     def process_chunk(self, subscribers: list[Subscriber], now: float, everyone: bool, report: PassReport) -> None:
         """In a worker thread: build the chunk's digests, enqueue them, then advance the subscribers."""
         catalog = self.services.library.catalog
-        pushes: list[list[Push]] = []
+        digests: list[OutgoingDigest] = []
         updated: list[Subscriber] = []
         for subscriber in subscribers:
             try:
-                new_pushes, advanced, outcome = self._plan_one(catalog, subscriber, now, everyone)
+                digest, advanced, outcome = self._plan_one(catalog, subscriber, now, everyone)
             except Exception:
                 logger.error("digest for chat %s failed; retried next tick", subscriber.chat_id, exc_info=True)
                 report.failed.add(subscriber.chat_id)
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
-            if new_pushes:
-                pushes.append(new_pushes)
+            if digest is not None:
+                digests.append(digest)
             if advanced is not subscriber:
                 updated.append(advanced)
         report.due += len(subscribers)
-        report.pushes += self._enqueue(pushes)
+        report.pushes += self._enqueue(digests)
         updated = self._still_current(updated, {s.chat_id: s for s in subscribers}, now)
         for start in range(0, len(updated), SUBSCRIBER_SLICE):
             self.services.store.save_subscribers(updated[start:start + SUBSCRIBER_SLICE])
 
-    def _enqueue(self, per_subscriber: list[list[Push]]) -> int:
-        """The chunk's pushes, a slice of about PUSH_SLICE at a time (a subscriber's parts in one)."""
-        added, batch = 0, []
-        for number, pushes in enumerate(per_subscriber, 1):
-            batch.extend(pushes)
-            if len(batch) >= PUSH_SLICE or number == len(per_subscriber):
-                added += self.services.store.enqueue_pushes(batch)
-                batch = []
+    def _enqueue(self, digests: list[OutgoingDigest]) -> int:
+        """The chunk's digests, a slice of about PUSH_SLICE messages at a time."""
+        added, batch, size = 0, [], 0
+        for number, digest in enumerate(digests, 1):
+            batch.append(digest)
+            size += len(digest.parts)
+            if size >= PUSH_SLICE or number == len(digests):
+                added += self.services.store.enqueue_digests(batch)
+                batch, size = [], 0
         return added
 
     def _still_current(self, updated: list[Subscriber], originals: dict[int, Subscriber],
@@ -223,7 +224,7 @@ class DigestScheduler:
         if not ingest_report.new_ids:
             return 0
         store, now = self.services.store, self.services.clock()
-        pushes: list[Push] = []
+        digests: list[OutgoingDigest] = []
         updated: list[Subscriber] = []
         for subscriber in store.all_subscribers():
             if subscriber.frequency != "instant":
@@ -233,9 +234,9 @@ class DigestScheduler:
                 continue
             ids = ",".join(sorted(story.id for story in digest.stories))
             key = "instant-" + hashlib.sha1(ids.encode()).hexdigest()[:12]
-            pushes.extend(make_pushes(subscriber, key, render_html(digest), now))
+            digests.append(outgoing(subscriber, key, render_html(digest), now))
             updated.append(replace(subscriber, last_digest_at=covered_until(catalog, subscriber, now)))
-        added = store.enqueue_pushes(pushes) if pushes else 0
+        added = store.enqueue_digests(digests) if digests else 0
         if updated:
             store.save_subscribers(updated)
             logger.info("instant: %d subscribers, %d new pushes", len(updated), added)

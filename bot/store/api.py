@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
-from bot.models import Article, Push, Subscriber
+from bot.models import Article, OutgoingDigest, Push, Subscriber
 
-SCHEMA_VERSION = 4   # 4: a subscriber stored as one positional row (3, 2 and 1 still read; folded in at the first write)
+SCHEMA_VERSION = 5   # 5: the outbox keeps a whole pending digest as one record (older stores read as they are)
+# 4: a subscriber stored as one positional row (3, 2 and 1 still read; folded in at the first write)
 # 3: a chat's last digests stored as one JSON text
 # 2: table files end with a checksum line, journals count their writes
 
@@ -36,6 +37,8 @@ class Store(Protocol):
 
     # outbox (persistent, batched)
     def enqueue_pushes(self, pushes: Iterable[Push]) -> int: ...   # skips ids already present; returns added
+    def enqueue_digests(self, digests: Iterable[OutgoingDigest]) -> int: ...
+    # = enqueue_pushes of every digest's pushes (OutgoingDigest.pushes), which a store may keep whole
     def pending_pushes(self, now: float, limit: int) -> list[Push]: ...  # status pending, not_before <= now, oldest first
     def update_pushes(self, pushes: Iterable[Push]) -> None: ...   # one write for a batch of status changes
     def drop_pushes_for(self, chat_id: int, reason: str) -> int: ...

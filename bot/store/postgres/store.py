@@ -24,7 +24,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.errors import StoreError
-from bot.models import Article, Push, Subscriber
+from bot.models import Article, OutgoingDigest, Push, Subscriber
 from bot.store.api import ARTICLES_VERSION_KEY, SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_doc, subscriber_to_doc
 from bot.store.postgres import outbox
@@ -191,6 +191,9 @@ class PgStore:
         outbox.check_statuses(pushes)
         with self.transaction() as conn:
             return outbox.enqueue(conn, pushes, self._clock() - self._retention)
+
+    def enqueue_digests(self, digests: Iterable[OutgoingDigest]) -> int:
+        return self.enqueue_pushes([push for digest in digests for push in digest.pushes()])
 
     def pending_pushes(self, now: float, limit: int) -> list[Push]:
         with self.transaction() as conn:

@@ -89,6 +89,13 @@ class Deliveries:
             return False
         return any(key == push.digest_key and push.part in parts for key, parts, _ in _history(text))
 
+    def delivered_parts(self, chat_id: int, digest_key: str) -> list[int]:
+        """The parts of that digest already sent to that chat (usually none: found without parsing)."""
+        text = self._last.get(chat_id)
+        if not text or json.dumps(digest_key) not in text:
+            return []
+        return [part for key, parts, _ in _history(text) if key == digest_key for part in parts]
+
     def sent_since(self, since: float) -> int:
         first = day_of(since)
         return sum(count for day, count in self._days.items() if day >= first)

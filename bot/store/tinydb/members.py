@@ -26,8 +26,10 @@ def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     out = {}
     for push in pushes:
         chat_id, push_id = push.chat_id, push.id
+        if push_id in out:   # the first of one id is the one enqueued (the outbox's setdefault)
+            continue
         if type(chat_id) is not int or type(push_id) is not str:   # (a bool, a subclass: the general way)
-            doc = push_to_doc(push, _text_key(push.text))
+            doc = push_to_doc(push, cached_text_key(push.text))
             out[push_id] = (doc, encode_record(push_id, doc))
             continue
         # what the pushes of one digest part share, with the types of its numbers (1 and 1.0 are
@@ -45,7 +47,8 @@ def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     return out
 
 
-def _text_key(text: str) -> str:
+def cached_text_key(text: str) -> str:
+    """`text_key(text)`, remembered for the texts hashed lately."""
     key = _text_keys.get(text)
     if key is None:
         if len(_text_keys) >= _TEXT_KEYS_KEPT:
@@ -56,6 +59,6 @@ def _text_key(text: str) -> str:
 
 def _shared_push_part(push: Push) -> tuple[dict, str]:
     """The push's document but its id and chat, and its encoding without the opening brace."""
-    rest = push_to_doc(push, _text_key(push.text))
+    rest = push_to_doc(push, cached_text_key(push.text))
     del rest["id"], rest["chat_id"]
     return rest, encode_value(rest)[1:]

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from typing import Sequence
 
 from sortedcontainers import SortedList
 
 from bot.models import Push
+from bot.store.tinydb.digests import Entry
+
+Indexed = Push | Entry   # what is indexed by id: a push, or a whole digest's pending parts (one entry)
 
 
 class PendingIndex:
@@ -26,7 +30,7 @@ class PendingIndex:
         self._by_chat: dict[int, set[str]] = defaultdict(set)     # every push in the outbox, by chat
         self._finished: dict[str, float] = {}                     # failed or dropped: id -> created_at
 
-    def put(self, push: Push) -> None:
+    def put(self, push: Indexed) -> None:
         """Index `push` (replacing what was indexed under its id)."""
         if push.id in self._where or push.id in self._finished or push.id in self._by_chat.get(push.chat_id, ()):
             self.discard(push.id, push.chat_id)   # (a new push, most of a due pass's, has nothing to discard)
@@ -41,7 +45,7 @@ class PendingIndex:
         else:
             heapq.heappush(self._waiting, (push.not_before, push.created_at, push.id))
 
-    def put_new(self, pushes: list[Push]) -> None:
+    def put_new(self, pushes: Sequence[Indexed]) -> None:
         """Index pushes not indexed yet (an enqueue's): `put` without its checks, the ready ones
         added to the sorted list in one sorted batch."""
         by_chat, where, ready = self._by_chat, self._where, []
@@ -83,6 +87,9 @@ class PendingIndex:
             if self._where[push_id][1] <= now:   # (not_before <= created_at, but a clock may read earlier)
                 out.append(push_id)
         return out
+
+    def has_chat(self, chat_id: int) -> bool:
+        return chat_id in self._by_chat
 
     def of_chat(self, chat_id: int) -> list[str]:
         return list(self._by_chat.get(chat_id, ()))

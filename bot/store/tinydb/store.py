@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, cast
 
 from bot.errors import StoreError
-from bot.models import Article, Push, Subscriber
+from bot.models import Article, OutgoingDigest, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
 from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_row, subscriber_to_row
+from bot.store.tinydb.digests import prepare_digests
 from bot.store.tinydb.due_index import DueIndex
 from bot.store.tinydb.files import Compaction, KeyedDB, KeyedTable, RecordCodec, open_table
 from bot.store.tinydb.sealed import remove_stale_temp_files
@@ -232,6 +233,12 @@ class TinyStore:
         with self._lock:
             self._guard()
             return self._outbox.enqueue(pushes, prepared)
+
+    def enqueue_digests(self, digests: Iterable[OutgoingDigest]) -> int:
+        prepared = prepare_digests(digests)   # hashed and encoded outside the lock: readers go on
+        with self._lock:
+            self._guard()
+            return self._outbox.enqueue_digests(prepared)
 
     def pending_pushes(self, now: float, limit: int) -> list[Push]:
         with self._lock:
