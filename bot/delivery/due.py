@@ -95,13 +95,13 @@ class DigestScheduler:
     def _new_count(self, catalog, subscriber: Subscriber, now: float) -> int:
         """How many stories of the subscriber's themes were first seen after its last digest and by `now`
         (what `new_stories` picks): a bisection in the themes' sorted first-seen times."""
-        themes = frozenset(subscriber.themes)
-        seen = self._seen.get((themes, now, id(catalog)))
+        key = (subscriber.themes, now, id(catalog))
+        seen = self._seen.get(key)
         if seen is None:
             if len(self._seen) >= MAX_RENDERED:
                 self._seen.clear()
-            firsts = {story.id: story.first_seen for story in catalog.new_since(themes, -math.inf)}
-            seen = self._seen[(themes, now, id(catalog))] = sorted(f for f in firsts.values() if f <= now)
+            firsts = {story.id: story.first_seen for story in catalog.new_since(frozenset(subscriber.themes), -math.inf)}
+            seen = self._seen[key] = sorted(f for f in firsts.values() if f <= now)
         return len(seen) - bisect_right(seen, subscriber.last_digest_at)
 
     def _parts(self, digest: Digest | None, subscriber: Subscriber) -> list[str]:

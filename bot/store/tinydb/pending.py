@@ -50,15 +50,16 @@ class PendingIndex:
         added to the sorted list in one sorted batch."""
         by_chat, where, ready = self._by_chat, self._where, []
         for push in pushes:
-            by_chat[push.chat_id].add(push.id)
+            push_id, created_at, not_before = push.id, push.created_at, push.not_before
+            by_chat[push.chat_id].add(push_id)
             if push.status != "pending":
-                self._finished[push.id] = push.created_at
-            elif push.not_before <= push.created_at:
-                where[push.id] = (push.created_at, push.not_before, True)
-                ready.append((push.created_at, push.id))
+                self._finished[push_id] = created_at
+            elif not_before <= created_at:
+                where[push_id] = (created_at, not_before, True)
+                ready.append((created_at, push_id))
             else:
-                where[push.id] = (push.created_at, push.not_before, False)
-                heapq.heappush(self._waiting, (push.not_before, push.created_at, push.id))
+                where[push_id] = (created_at, not_before, False)
+                heapq.heappush(self._waiting, (not_before, created_at, push_id))
         self._ready.update(ready)
 
     def discard(self, push_id: str, chat_id: int) -> None:
