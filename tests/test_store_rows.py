@@ -8,11 +8,12 @@ import json
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import StoreError
 from bot.models import Subscriber
 from bot.store.api import SCHEMA_VERSION
-from bot.store.codec import SUBSCRIBER_ROW, subscriber_from_row, subscriber_to_doc, subscriber_to_row
+from bot.store.codec import SUBSCRIBER_ROW, subscriber_from_row, subscriber_row, subscriber_to_doc, subscriber_to_row
 from bot.store.tinydb.journal import Journal, encode_entry
 from bot.store.tinydb.journal import encode_record
 from bot.store.tinydb.sealed import table_json, write_atomically
@@ -29,6 +30,33 @@ PAUSED = Subscriber(chat_id=-100, themes=("oas", "venezuela"), language="es", ti
 @given(subscribers)
 def test_subscriber_rows_round_trip_through_json_exactly(value):
     assert subscriber_from_row(json.loads(json.dumps(subscriber_to_row(value)))) == value
+
+
+# any value in any field, the defaults (a row's tail is left out) and their look-alikes often (0 for 0.0,
+# False for 0, 1 for True: kept); themes any iterable
+look_alikes = st.sampled_from([0, 0.0, -0.0, False, True, 1, "", None, "private", "daily", "en", float("nan"),
+                               float("inf")])
+texts = st.text(max_size=6)
+odd_values = look_alikes | st.integers() | st.floats() | texts | st.lists(texts, max_size=2)
+odd_themes = st.sampled_from([(), []]) | st.lists(texts, max_size=3) | st.lists(texts, max_size=3).map(tuple) | texts
+odd_subscribers = st.fixed_dictionaries({
+    name: st.just(getattr(Subscriber(chat_id=0), name)) | (odd_themes if name == "themes" else odd_values)
+    for name in SUBSCRIBER_ROW}).map(lambda values: Subscriber(**values))
+
+
+@settings(max_examples=800, deadline=None)
+@given(subscribers | odd_subscribers)
+def test_the_fast_row_encodes_byte_for_byte_as_the_row(value):
+    assert encode_record("7", subscriber_row(value)) == encode_record("7", subscriber_to_row(value))
+
+
+record_keys = st.text(max_size=8) | st.integers().map(str) | st.text("Az09_.:-\"\\ é\n", max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(record_keys, odd_values)
+def test_a_record_encodes_as_its_key_and_document_each_encoded(key, doc):
+    assert encode_record(key, doc) == f"{json.dumps(key)}: {json.dumps(doc)}"
 
 
 def test_a_row_leaves_out_trailing_defaults_but_never_a_value_that_only_equals_one():

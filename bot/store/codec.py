@@ -12,7 +12,7 @@ import sys
 from dataclasses import MISSING, fields
 from functools import lru_cache
 from itertools import repeat
-from operator import call
+from operator import attrgetter, call
 from typing import Any, Generic, Iterable, TypeVar, cast
 
 from bot.errors import StoreError
@@ -146,6 +146,29 @@ def subscriber_to_row(subscriber: Subscriber) -> list[Any]:
     while len(row) > 1 and _is_default(row[-1], _STORED_DEFAULTS[len(row) - 1]):
         row.pop()
     return row
+
+
+_ROW_VALUES = attrgetter(*SUBSCRIBER_ROW)
+_TAIL = SUBSCRIBER_ROW.index("is_active")   # the fields from here on hold their defaults in most rows
+_TAIL_DEFAULTS = _STORED_DEFAULTS[_TAIL:]
+_TAIL_TYPES = tuple(map(type, _TAIL_DEFAULTS))
+
+
+def subscriber_row(subscriber: Subscriber) -> tuple[Any, ...]:
+    """`subscriber_to_row` as a tuple (its themes a tuple): the same JSON array, made in a third of the
+    time (the due pass encodes every subscriber it advances, and a rewrite every row)."""
+    values = _ROW_VALUES(subscriber)
+    if type(values[1]) is not tuple:
+        values = (values[0], tuple(values[1]), *values[2:])
+    size = len(values)
+    tail = values[_TAIL:]
+    if tail == _TAIL_DEFAULTS and tuple(map(type, tail)) == _TAIL_TYPES:   # all defaults: one comparison
+        size = _TAIL
+    while size > 2 and _is_default(values[size - 1], _STORED_DEFAULTS[size - 1]):
+        size -= 1
+    if size == 2 and not values[1]:   # no themes (stored as [], the default)
+        size = 1
+    return values[:size]
 
 
 def _is_default(value: Any, default: Any) -> bool:

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Mapping, cast
 from bot.errors import StoreError
 from bot.models import Article, OutgoingDigest, Push, Subscriber
 from bot.store.api import SCHEMA_VERSION
-from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_row, subscriber_to_row
+from bot.store.codec import article_from_doc, article_to_doc, subscriber_from_row, subscriber_row
 from bot.store.tinydb.digests import prepare_digests
 from bot.store.tinydb.due_index import DueIndex
 from bot.store.tinydb.files import Compaction, KeyedDB, KeyedTable, RecordCodec, open_table
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 DELIVERY_RETENTION = 14 * 86400.0   # seconds a delivery record (and a failed push) is kept
 ARTICLE_CODEC = RecordCodec(article_to_doc, article_from_doc, "article")
-SUBSCRIBER_CODEC = RecordCodec(subscriber_to_row, subscriber_from_row, "subscriber",   # rows since schema 4
+SUBSCRIBER_CODEC = RecordCodec(subscriber_row, subscriber_from_row, "subscriber",   # rows since schema 4
                                is_outdated=lambda doc: type(doc) is dict, whole_table=True)
 
 
@@ -186,8 +186,8 @@ class TinyStore:
     def save_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
         batch = {s.chat_id: s for s in subscribers}
         batch_by_key = {str(key): s for key, s in batch.items()}
-        # encoded outside the lock (readers go on meanwhile): 500 records of a due-pass chunk take ~10 ms
-        docs = {key: encode_record(key, subscriber_to_row(s)) for key, s in batch_by_key.items()}
+        # encoded outside the lock (readers go on meanwhile): a due-pass slice of 250 takes ~1.5 ms
+        docs = {key: encode_record(key, subscriber_row(s)) for key, s in batch_by_key.items()}
         with self._lock:
             self._guard()
             if batch:
