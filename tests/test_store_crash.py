@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bot.store.tinydb.store import TinyStore
-from tests.support.store_writer import main_to_pipe, push
+from tests.support.store_writer import SLICE, SLICES, advance_to_pipe, main_to_pipe, push
 
 ROUNDS = 12
 COMPACT_AFTER = (None, 6, 2)   # per lane: the default policy, or compact past this many journal records
@@ -32,10 +32,10 @@ CONTEXT = multiprocessing.get_context("fork")   # the child starts with the stor
 
 
 class Writer:
-    def __init__(self, data_dir: Path, start: int, compact_after: int | None):
+    def __init__(self, data_dir: Path, start: int, compact_after: int | None, target=main_to_pipe):
         self.reader, writer_end = CONTEXT.Pipe(duplex=False)
-        self.process = CONTEXT.Process(target=main_to_pipe, args=(str(data_dir), start, writer_end, compact_after),
-                                       daemon=True)
+        args = (str(data_dir), start, writer_end) + ((compact_after,) if target is main_to_pipe else ())
+        self.process = CONTEXT.Process(target=target, args=args, daemon=True)
         self.process.start()
         writer_end.close()   # ours; the child's copy closes when it dies, which ends our reads
 
@@ -110,3 +110,26 @@ def test_killed_writers_never_lose_an_acknowledged_write_or_leave_an_unreadable_
     assert marks[0] > 0, "no kill left writes in a journal"
     print(f"{kills} kills, {total} acknowledged writes; {marks[0]} journals held writes, "
           f"{marks[1]} compactions were cut short (temp file left)")
+
+
+def test_killed_while_advancing_every_subscriber_a_store_keeps_each_acknowledged_slice(tmp_path):
+    # the due pass's writes: slices of 250 subscribers; the journal grows as long as the table before a
+    # rewrite (written from the members the saves encoded), so kills land in long journals and in rewrites
+    rng, lane, acked, start = random.Random(20261126), tmp_path / "lane", [], 0
+    for round_number in range(6):
+        writer = Writer(lane, start, None, target=advance_to_pipe)
+        writer.wait_ready()
+        time.sleep(rng.uniform(0.05, 0.4))   # long enough for journals of a table's length and rewrites
+        acked += writer.kill_and_collect()
+        start = max([start - 1, *acked]) + 2   # never reuse a possibly half-done write's number
+        copy = tmp_path / f"check{round_number}"
+        shutil.copytree(lane, copy)
+        store = TinyStore(copy)
+        for first in range(0, SLICES * SLICE, SLICE):
+            slice_acked = [n for n in acked if n % SLICES == first // SLICE]
+            held = {store.get_subscriber(chat_id).last_digest_at for chat_id in range(first, first + SLICE)}
+            assert len(held) == 1, f"slice {first // SLICE} was saved in part: {sorted(held)}"   # one write
+            assert held.pop() >= max(slice_acked, default=0.0), f"slice {first // SLICE} lost a write"
+        store.close()
+        shutil.rmtree(copy)
+    assert len(acked) > 5 * (SLICES + 1), "the writer acknowledged too little for rewrites to happen"

@@ -64,6 +64,29 @@ def main(data_dir: str, start: int, emit: Callable[[str], None] = print_line,
         n += 1
 
 
+SLICES, SLICE = 8, 250   # the advancing writer's subscribers: 2,000, saved 250 at a time as the due pass does
+
+
+def advance(data_dir: str, start: int, emit: Callable[[str], None] = print_line) -> None:
+    """Write n advances slice n % SLICES of the subscribers to last_digest_at = n (default policy:
+    the journal grows to the table's size, then the file is rewritten from the members the saves encoded)."""
+    store = TinyStore(Path(data_dir), defer_people=True)
+    if not store.all_subscribers():
+        store.save_subscribers(Subscriber(chat_id=n, next_due_at=1.0) for n in range(SLICES * SLICE))
+    emit("READY")
+    n = start
+    while True:
+        first = n % SLICES * SLICE
+        store.save_subscribers(replace(store.get_subscriber(chat_id), last_digest_at=float(n), next_due_at=n + 1.0)
+                               for chat_id in range(first, first + SLICE))
+        emit(f"ACK {n}")
+        n += 1
+
+
+def advance_to_pipe(data_dir: str, start: int, connection: Connection) -> None:
+    advance(data_dir, start, lambda line: connection.send_bytes(line.encode()))
+
+
 def main_to_pipe(data_dir: str, start: int, connection: Connection, compact_after: int | None = None) -> None:
     main(data_dir, start, lambda line: connection.send_bytes(line.encode()), compact_after)
 

@@ -28,8 +28,11 @@ logged once a minute; `disk_trouble` says what is wrong until a write succeeds a
 A table opened with a `RecordCodec` (articles, subscribers, each chat's last digests) keeps
 its records in memory as the models the store serves, not as JSON documents beside them:
 read record by record from the file (`bot.store.tinydb.tablefile`: no whole-file tree of
-documents at the peak), decoded from the journals as they replay, encoded only when written
-(the journal line, the compaction's snapshot). The on-disk format is the same either way.
+documents at the peak), decoded from the journals as they replay (a table of rows: each row once,
+after the journals), encoded only when written (the journal line, the compaction's snapshot). A
+codec with `reuse_members` (subscribers) keeps the journal members written since the last rewrite,
+and the rewrite takes them instead of encoding those records again. The on-disk format is the
+same either way.
 """
 from __future__ import annotations
 
@@ -108,6 +111,8 @@ class RecordCodec:
     kind: str                           # what a record is, for error messages ("article")
     is_outdated: Callable[[Any], bool] = lambda doc: False   # an older layout: the file is rewritten soon
     whole_table: bool = False   # small records (rows): the table file's table parsed in one call (see WholeTable)
+    reuse_members: bool = False   # the journal members written since the last rewrite are kept for it (small
+    # records that are all rewritten often: a due pass saves every subscriber; see JournaledStorage.commit)
 
 
 Changes = Mapping[str, tuple[Mapping[str, Any], Iterable[str]]]   # table -> (upserts by key, removed keys)
@@ -121,6 +126,8 @@ class JournaledStorage(Storage):
         self.path = Path(path)
         self.compaction = compaction
         self._codecs = dict(codecs or {})
+        self._reused = {name for name, codec in self._codecs.items() if codec.reuse_members}
+        self._members: dict[str, dict[str, str]] = {}   # reused table -> key -> its record's member, as written
         with paused_gc():
             self._load()
         self._background: threading.Thread | None = None
@@ -129,11 +136,14 @@ class JournaledStorage(Storage):
         self.compactions = 0   # table file rewrites since it was opened
 
     def _load(self) -> None:
-        """The table file (codec tables decoded record by record), then the journals replayed over it."""
+        """The table file (codec tables decoded record by record), then the journals replayed over it.
+
+        A whole-table codec's rows are decoded last, once each: a journal as long as the table (a due
+        pass advances every subscriber) would otherwise have most rows decoded twice."""
         self._outdated = False
+        rows = {name for name, codec in self._codecs.items() if codec.whole_table}
         self._data, sealed = read_json_file(self.path, {
-            name: WholeTable(self._decoder(name)) if codec.whole_table else self._decoder(name)
-            for name, codec in self._codecs.items()})
+            name: WholeTable(_as_stored) if name in rows else self._decoder(name) for name in self._codecs})
         self._has_file = sealed and not self._outdated   # a version-1 file (no checksum line), or a
         # record in an older layout: the file is rewritten at the first chance
         self.backoff = Backoff()
@@ -143,10 +153,14 @@ class JournaledStorage(Storage):
         for older in self._journal.rotated():
             journal = Journal(self.path, older)
             for changes in journal.replay():
-                self._apply_in_memory(self._decoded(changes))
+                self._apply_in_memory(self._decoded(changes, rows))
             self._rotated_records += journal.records
         for changes in self._journal.replay():
-            self._apply_in_memory(self._decoded(changes))
+            self._apply_in_memory(self._decoded(changes, rows))
+        for name in rows & (self._data or {}).keys():
+            decode, table = self._decoder(name), (self._data or {})[name]
+            for key, doc in table.items():
+                table[key] = decode(key, doc)
         if self._outdated:
             self._has_file = False
 
@@ -163,11 +177,12 @@ class JournaledStorage(Storage):
                 raise _invalid(self.path, key, codec.kind, exc) from exc
         return decode
 
-    def _decoded(self, changes: Changes) -> Changes:
-        """A journal entry with the upserts of codec tables decoded."""
-        if not self._codecs.keys() & changes.keys():
+    def _decoded(self, changes: Changes, stored: set[str]) -> Changes:
+        """A journal entry with the upserts of codec tables decoded (except the `stored` tables')."""
+        decoding = (self._codecs.keys() - stored) & changes.keys()
+        if not decoding:
             return changes
-        decoders = {name: self._decoder(name) for name in self._codecs.keys() & changes.keys()}
+        decoders = {name: self._decoder(name) for name in decoding}
         return {name: ({key: decoders[name](key, doc) for key, doc in upserts.items()} if name in decoders
                        else upserts, removals) for name, (upserts, removals) in changes.items()}
 
@@ -211,6 +226,11 @@ class JournaledStorage(Storage):
             if self.backoff.succeeded():
                 logger.warning("writing %s works again", self.path.name)
         self._apply_in_memory(batch)
+        for name in self._reused & batch.keys():   # what the next rewrite need not encode again
+            kept = self._members.setdefault(name, {})
+            kept.update(members[name])
+            for key in batch[name][1]:
+                kept.pop(key, None)
         self.writes += 1
         if not self.backoff.is_due():
             return
@@ -230,7 +250,7 @@ class JournaledStorage(Storage):
         """Rewrite the table file with the whole state now, then empty the journals (caller holds the lock)."""
         self.wait_for_compaction()
         with self._file_lock:
-            write_atomically(self.path, _chunks(self._snapshot(), self._doc), sealed=True)
+            write_atomically(self.path, _chunks(*self._snapshot(), self._doc), sealed=True)
             self._has_file = True
             self._journal.clear()
             self._journal.drop_rotated()
@@ -244,22 +264,23 @@ class JournaledStorage(Storage):
             return None
         if not self._journal.records and self._has_file:
             return None
-        snapshot, moving = self._snapshot(), self._journal.records
+        (snapshot, members), moving = self._snapshot(), self._journal.records
         try:
             rotated = self._journal.rotate()
         except StoreError as exc:
             self._compaction_failed(exc)
             return None
         self._rotated_records += moving if rotated is not None else 0
-        self._background = threading.Thread(target=self._write_snapshot, args=(snapshot, rotated),
+        self._background = threading.Thread(target=self._write_snapshot, args=(snapshot, members, rotated),
                                             name=f"compact-{self.path.name}", daemon=True)
         self._background.start()
         return self._background
 
-    def _write_snapshot(self, snapshot: dict[str, dict[str, Any]], rotated: Path | None) -> None:
+    def _write_snapshot(self, snapshot: dict[str, dict[str, Any]], members: dict[str, dict[str, str]],
+                        rotated: Path | None) -> None:
         try:
             with self._file_lock:
-                write_atomically(self.path, _chunks(snapshot, self._doc), sealed=True)
+                write_atomically(self.path, _chunks(snapshot, members, self._doc), sealed=True)
                 self._has_file = True
                 if rotated is not None:
                     self._journal.drop_rotated(rotated)
@@ -278,8 +299,11 @@ class JournaledStorage(Storage):
             thread.join()
             self._background = None
 
-    def _snapshot(self) -> dict[str, dict[str, Any]]:
-        return {name: dict(table) for name, table in (self._data or {}).items()}
+    def _snapshot(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+        """A copy of each table, and the members kept since the last one (handed over: a rewrite that
+        fails only means the next one encodes those records again)."""
+        members, self._members = self._members, {}
+        return {name: dict(table) for name, table in (self._data or {}).items()}, members
 
     def close(self) -> None:
         self.wait_for_compaction()
@@ -318,22 +342,30 @@ class JournaledStorage(Storage):
             table.update(upserts)
 
 
+def _as_stored(key: str, doc: Any) -> Any:
+    return doc
+
+
 def _member(key: str, made: Any) -> str:
     """The journal member of an upsert from what the caller made beforehand: a document, or the member itself."""
     return made if isinstance(made, str) else encode_record(key, made)
 
 
-def _chunks(tables: Mapping[str, Mapping[str, Any]], doc: Callable[[str, Any], Any] = lambda _, record: record,
-            batch: int = 500) -> Iterable[str]:
+def _chunks(tables: Mapping[str, Mapping[str, Any]], members: Mapping[str, Mapping[str, str]] | None = None,
+            doc: Callable[[str, Any], Any] = lambda _, record: record, batch: int = 500) -> Iterable[str]:
     """The table file's JSON, serialized a few hundred records at a time (`doc(table, record)`:
-    the stored document of a record)."""
+    the stored document of a record; `members`: table -> key -> a record's member, already encoded)."""
     yield "{"
     for index, (name, table) in enumerate(tables.items()):
         yield f'{", " if index else ""}{json.dumps(name)}: {{'
-        items = list(table.items())
+        items, known = list(table.items()), (members or {}).get(name, {})
+        made: list[str | None] = list(map(known.get, table)) if known else [None] * len(items)
         for start in range(0, len(items), batch):
-            yield ("" if start == 0 else ",\n") + ",\n".join(
-                encode_record(key, doc(name, record)) for key, record in items[start:start + batch])
+            part = made[start:start + batch]
+            if None in part:   # (a due pass left every row's member: nothing to encode)
+                part = [member or encode_record(key, doc(name, record))
+                        for member, (key, record) in zip(part, items[start:start + batch])]
+            yield ("" if start == 0 else ",\n") + ",\n".join(cast(list[str], part))
         yield "}"
     yield "}\n"
 

@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 DELIVERY_RETENTION = 14 * 86400.0   # seconds a delivery record (and a failed push) is kept
 ARTICLE_CODEC = RecordCodec(article_to_doc, article_from_doc, "article")
 SUBSCRIBER_CODEC = RecordCodec(subscriber_row, subscriber_from_row, "subscriber",   # rows since schema 4
-                               is_outdated=lambda doc: type(doc) is dict, whole_table=True)
+                               is_outdated=lambda doc: type(doc) is dict, whole_table=True,
+                               reuse_members=True)
 
 
 def _private_directory(path: Path) -> None:
