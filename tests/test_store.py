@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import StoreError
 from bot.heap import paused_gc
@@ -87,6 +90,34 @@ def test_due_subscribers_at_100k_subscribers_are_the_earliest_due(store):
     """How fast: benchmarks/responsiveness.py."""
     index = DueIndex(Subscriber(chat_id=i, next_due_at=float(i)) for i in range(100_000))
     assert index.due(5000.0, 100) == list(range(100))
+
+
+# a few shared due times (as schedules give), NEVER, NaN and inactive ones; saves, moves and reads interleaved
+index_steps = st.lists(st.one_of(
+    st.tuples(st.just("save"), st.lists(st.builds(
+        Subscriber, chat_id=st.integers(-3, 12), is_active=st.booleans(),
+        next_due_at=st.sampled_from([1.0, 2.0, 2, 3.5, -0.0, 0.0, math.inf, math.nan])), max_size=6)),
+    st.tuples(st.just("remove"), st.integers(-3, 12)),
+    st.tuples(st.just("due"), st.tuples(st.sampled_from([0.0, 1.0, 2.0, 3.0, 10.0, math.inf]), st.integers(-1, 8)))),
+    max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(index_steps)
+def test_the_due_index_answers_what_sorting_every_due_subscriber_answers(steps):
+    index, held = DueIndex(), {}
+    for kind, arg in steps:
+        if kind == "save":
+            index.update(arg)
+            held.update({s.chat_id: s for s in arg})
+        elif kind == "remove":
+            index.remove(arg)
+            held.pop(arg, None)
+        else:
+            now, limit = arg
+            due = sorted((s.next_due_at, s.chat_id) for s in held.values()
+                         if s.is_active and s.next_due_at < math.inf and s.next_due_at <= now)
+            assert index.due(now, limit) == [chat_id for _, chat_id in due[:max(limit, 0)]]
 
 
 # -- the outbox ----------------------------------------------------------------------
