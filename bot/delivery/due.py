@@ -20,6 +20,8 @@ import logging
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field, fields, replace
+from itertools import repeat
+from operator import attrgetter, call
 
 from bot.delivery.sender import Sender
 from bot.digest.compose import subscriber_digest
@@ -33,7 +35,9 @@ from bot.schedule.timing import DuePlan, digest_key, next_due_at, plan_due, quie
 logger = logging.getLogger(__name__)
 
 _FIELDS = tuple(f.name for f in fields(Subscriber))
-_LAST, _NEXT = _FIELDS.index("last_digest_at"), _FIELDS.index("next_due_at")
+_VALUES = attrgetter(*_FIELDS)
+_SETTERS = tuple(getattr(Subscriber, name).__set__ for name in _FIELDS)   # the slots' own setters
+_SET_LAST, _SET_NEXT = _SETTERS[_FIELDS.index("last_digest_at")], _SETTERS[_FIELDS.index("next_due_at")]
 # store writes of a chunk, sliced: each holds the store's lock (commands wait on it) for what it writes,
 # and a chunk of 500 subscribers is ~2,500 pushes (a 30-story digest is several messages)
 PUSH_SLICE = 2000   # messages (parts of digests) a write: ~400 digests, a few ms under the lock
@@ -62,11 +66,13 @@ def outgoing(subscriber: Subscriber, key: str, parts: list[str], now: float) -> 
 
 
 def with_schedule(subscriber: Subscriber, last_digest_at: float, next_due_at: float) -> Subscriber:
-    """`replace(subscriber, last_digest_at=..., next_due_at=...)` at a tenth of its cost (a due pass
-    advances every due subscriber: dataclasses.replace was ~40 us of each one's ~500 us)."""
-    values = [getattr(subscriber, name) for name in _FIELDS]
-    values[_LAST], values[_NEXT] = last_digest_at, next_due_at
-    return Subscriber(*values)
+    """`replace(subscriber, last_digest_at=..., next_due_at=...)`, fast (a due pass advances every due
+    subscriber): each slot set once, not through the frozen class's __init__ (5 us, was 8 us)."""
+    advanced = object.__new__(Subscriber)
+    any(map(call, _SETTERS, repeat(advanced), _VALUES(subscriber)))
+    _SET_LAST(advanced, last_digest_at)
+    _SET_NEXT(advanced, next_due_at)
+    return advanced
 
 
 class DigestScheduler:
@@ -175,13 +181,14 @@ class DigestScheduler:
 
     def _still_current(self, updated: list[Subscriber], originals: dict[int, Subscriber],
                        now: float) -> list[Subscriber]:
-        """Advanced subscribers, re-based on any change a handler saved meanwhile (never resurrecting one)."""
+        """Advanced subscribers, re-based on any change a handler saved meanwhile (never resurrecting one).
+        The store serves the records it holds, so an unchanged one is the very object the pass read."""
         result = []
         for advanced in updated:
             current = self.services.store.get_subscriber(advanced.chat_id)
             if current is None or not current.is_active:
                 continue
-            if current != originals[advanced.chat_id]:
+            if current is not originals[advanced.chat_id] and current != originals[advanced.chat_id]:
                 next_due = advanced.next_due_at if _same_schedule(current, originals[advanced.chat_id]) \
                     else next_due_at(current, now)
                 advanced = replace(current, last_digest_at=advanced.last_digest_at, next_due_at=next_due)
