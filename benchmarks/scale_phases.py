@@ -399,7 +399,67 @@ def _profiled_pass(scheduler, store, now: float, path: str):
     return report
 
 
-PHASES = {"proto": proto, "build": build, "commands": commands, "catalog": catalog, "due": due}
+def subscribers(args: dict) -> dict:
+    """CPU of the due pass's subscriber writes for `n` due subscribers, twice over (a pass, then the
+    next day's): per chunk of 500, each advanced with `with_schedule`, checked by `_still_current`,
+    saved in slices of 250 (`save_subscribers`, rewrites of the file included); and the open of a
+    copy taken right after each pass (as a kill -9 leaves it: the journal as long as the policy lets
+    it grow), its subscribers read. No digests, no pushes. `sizes`; `work`: a scratch directory."""
+    import contextlib
+    import shutil
+    from types import SimpleNamespace
+
+    from bot.delivery.due import DigestScheduler, with_schedule
+    from bot.models import Subscriber
+    from bot.store.tinydb.store import TinyStore
+
+    out = {}
+    for size in args["sizes"]:
+        data = Path(args["work"]) / f"subs_{size}"
+        shutil.rmtree(data, ignore_errors=True)
+        store = TinyStore(data / "live")
+        store.save_subscribers(Subscriber(chat_id=10_000 + n, themes=("peru", "chile")[: 1 + n % 2],
+                                          timezone="America/Lima", time_of_day="08:00", created_at=1.6e9,
+                                          last_digest_at=1.7e9 - DAY, next_due_at=1.7e9) for n in range(size))
+        store.close()
+        store = TinyStore(data / "live")
+        scheduler = DigestScheduler(SimpleNamespace(store=store), sender=None)   # _still_current reads the store only
+        figures = out[str(size)] = {}
+        for day in (1, 2):
+            now = 1.7e9 + (day - 1) * DAY
+            before = dict(store.compaction_counts())
+            cpu, wall = time.process_time(), time.perf_counter()
+            while True:
+                chunk = store.due_subscribers(now, 500)
+                if not chunk:
+                    break
+                advanced = [with_schedule(s, now, s.next_due_at + DAY) for s in chunk]
+                advanced = scheduler._still_current(advanced, {s.chat_id: s for s in chunk}, now)
+                for start in range(0, len(advanced), 250):
+                    store.save_subscribers(advanced[start:start + 250])
+            counts = store.compaction_counts()   # a rewrite running in the background has finished
+            figures[f"pass{day}"] = {"cpu_s": round(time.process_time() - cpu, 2),
+                                     "wall_s": round(time.perf_counter() - wall, 2),
+                                     "rewrites": counts["subscribers.json"] - before.get("subscribers.json", 0)}
+            copy = data / f"crash{day}"
+            with store._lock, contextlib.ExitStack() as held:   # one instant, as a kill -9 leaves it
+                for db in store._all_dbs():
+                    held.enter_context(db.storage._file_lock)
+                shutil.copytree(data / "live", copy)
+            journals = sum(len(p.read_bytes()) for p in copy.glob("subscribers.journal*"))
+            cpu, wall = time.process_time(), time.perf_counter()
+            reopened = TinyStore(copy)
+            assert len(reopened.all_subscribers()) == size
+            figures[f"open{day}"] = {"cpu_s": round(time.process_time() - cpu, 2),
+                                     "wall_s": round(time.perf_counter() - wall, 2),
+                                     "journal_mb": round(journals / 1e6, 1)}
+            reopened.close()
+        store.close()
+        shutil.rmtree(data)
+    return out
+
+
+PHASES = {"proto": proto, "build": build, "commands": commands, "catalog": catalog, "due": due, "subscribers": subscribers}
 
 if __name__ == "__main__":
     print(json.dumps(PHASES[sys.argv[1]](json.loads(sys.argv[2]))))
