@@ -112,6 +112,7 @@ def test_killed_writers_never_lose_an_acknowledged_write_or_leave_an_unreadable_
           f"{marks[1]} compactions were cut short (temp file left)")
 
 
+@pytest.mark.slow
 def test_killed_while_advancing_every_subscriber_a_store_keeps_each_acknowledged_slice(tmp_path):
     # the due pass's writes: slices of 250 subscribers; the journal grows as long as the table before a
     # rewrite (written from the members the saves encoded), so kills land in long journals and in rewrites
