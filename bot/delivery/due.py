@@ -28,7 +28,7 @@ from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
 from bot.models import Digest, OutgoingDigest, Subscriber
 from bot.digest.render import render_html
-from bot.heap import freeze_survivors
+from bot.heap import FOREGROUND, freeze_survivors
 from bot.services import Services
 from bot.schedule.timing import DuePlan, digest_key, next_due_at, plan_due, quiet_until
 
@@ -151,6 +151,7 @@ class DigestScheduler:
         digests: list[OutgoingDigest] = []
         updated: list[Subscriber] = []
         for subscriber in subscribers:
+            FOREGROUND.step_aside()   # commands first (bot.heap)
             try:
                 digest, advanced, outcome = self._plan_one(catalog, subscriber, now, everyone)
             except Exception:
@@ -166,6 +167,7 @@ class DigestScheduler:
         report.pushes += self._enqueue(digests)
         updated = self._still_current(updated, {s.chat_id: s for s in subscribers}, now)
         for start in range(0, len(updated), SUBSCRIBER_SLICE):
+            FOREGROUND.step_aside()
             self.services.store.save_subscribers(updated[start:start + SUBSCRIBER_SLICE])
 
     def _enqueue(self, digests: list[OutgoingDigest]) -> int:
@@ -175,6 +177,7 @@ class DigestScheduler:
             batch.append(digest)
             size += len(digest.parts)
             if size >= PUSH_SLICE or number == len(digests):
+                FOREGROUND.step_aside()
                 added += self.services.store.enqueue_digests(batch)
                 batch, size = [], 0
         return added

@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.heap import new_event_loop
 from bot.services import Services, open_services
 from bot.telegram.app import build_application, raise_fatal
 from bot.telegram.http import start_http_server
@@ -50,11 +51,14 @@ def run_bot(settings: Settings, role: str = "all") -> int:
         raise
     if "web" not in DUTIES[role]:
         logger.info("running as %s (no updates)", role)
-        asyncio.run(serve(application, services, webhook=False))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(serve(application, services, webhook=False))
     elif settings.webhook_url:
-        asyncio.run(serve(application, services, webhook=True))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(serve(application, services, webhook=True))
     else:
         logger.info("long polling %s", urlsplit(settings.telegram_api_base_url).netloc)
+        asyncio.set_event_loop(new_event_loop())   # worker threads step aside while it runs (bot.heap)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     raise_fatal(application)      # a store that cannot be read at the warm-up: exit 1 with the file named
     logger.info("stopped")

@@ -49,7 +49,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from bot.errors import StoreError
-from bot.heap import paused_gc
+from bot.heap import FOREGROUND, paused_gc
 from bot.store.tinydb.journal import Journal, encode_entry, encode_record
 from bot.store.tinydb.sealed import Tables, read_json_file, write_atomically
 from bot.store.tinydb.tablefile import RecordHook, WholeTable
@@ -280,7 +280,8 @@ class JournaledStorage(Storage):
                         rotated: Path | None) -> None:
         try:
             with self._file_lock:
-                write_atomically(self.path, _chunks(snapshot, members, self._doc), sealed=True)
+                write_atomically(self.path, _chunks(snapshot, members, self._doc, pause=FOREGROUND.step_aside),
+                                 sealed=True)
                 self._has_file = True
                 if rotated is not None:
                     self._journal.drop_rotated(rotated)
@@ -352,15 +353,18 @@ def _member(key: str, made: Any) -> str:
 
 
 def _chunks(tables: Mapping[str, Mapping[str, Any]], members: Mapping[str, Mapping[str, str]] | None = None,
-            doc: Callable[[str, Any], Any] = lambda _, record: record, batch: int = 500) -> Iterable[str]:
+            doc: Callable[[str, Any], Any] = lambda _, record: record, batch: int = 200,
+            pause: Callable[[], None] = lambda: None) -> Iterable[str]:
     """The table file's JSON, serialized a few hundred records at a time (`doc(table, record)`:
-    the stored document of a record; `members`: table -> key -> a record's member, already encoded)."""
+    the stored document of a record; `members`: table -> key -> a record's member, already encoded;
+    `pause()` before each batch)."""
     yield "{"
     for index, (name, table) in enumerate(tables.items()):
         yield f'{", " if index else ""}{json.dumps(name)}: {{'
         items, known = list(table.items()), (members or {}).get(name, {})
         made: list[str | None] = list(map(known.get, table)) if known else [None] * len(items)
         for start in range(0, len(items), batch):
+            pause()
             part = made[start:start + batch]
             if None in part:   # (a due pass left every row's member: nothing to encode)
                 part = [member or encode_record(key, doc(name, record))
