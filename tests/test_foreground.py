@@ -1,5 +1,5 @@
-"""Commands first: worker threads step aside while the event loop runs (bot.heap), and the GIL is
-handed over every millisecond.
+"""Commands first: worker threads step aside while the event loop runs (bot.heap), the GIL is
+handed over every millisecond, and a compaction holds the store's lock for one file at a time.
 
 Real event loops, real threads, real TinyDB files; no timings asserted, only orders of events
 (a thread still waiting, a thread done).
@@ -10,11 +10,12 @@ import asyncio
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
 from bot.heap import FOREGROUND, SWITCH_INTERVAL, Foreground, new_event_loop
-from bot.models import Subscriber
+from bot.models import Push, Subscriber
 from bot.store.tinydb.files import Compaction
 from bot.store.tinydb.store import TinyStore
 from tests.conftest import start_harness, stop_harness, telegram_settings
@@ -136,3 +137,50 @@ async def test_a_due_pass_chunk_waits_while_the_loop_runs(ingested_dirs, monkeyp
     assert report.due == 3 and not report.failed
     await stop_harness(harness)
     assert harness.errors == []
+
+
+class RecordingLock:
+    """The store's re-entrant lock, noting at each outermost release how many journals are moved aside."""
+
+    def __init__(self, data_dir):
+        self._lock, self._depth, self._data_dir = threading.RLock(), 0, data_dir
+        self.moved_aside: list[int] = []
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._depth -= 1
+        if not self._depth:
+            self.moved_aside.append(len(list(self._data_dir.glob("*.journal.*"))))
+        self._lock.release()
+
+
+def test_a_compaction_of_every_file_holds_the_store_lock_for_one_file_at_a_time(tmp_path):
+    store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=10**6))
+    store.save_subscribers([Subscriber(chat_id=n) for n in range(50)])
+    store.save_subscribers([Subscriber(chat_id=n, language="es") for n in range(50)])
+    pushes = [Push(id=f"{n}:d:0", chat_id=n, text="x", digest_key="d", created_at=1.0) for n in range(50)]
+    store.enqueue_pushes(pushes)
+    store.update_pushes(replace(p, status="sent") for p in pushes)
+    store.set_meta("k", 1)
+    storages = [db.storage for db in store._all_dbs()]
+    store._lock = lock = RecordingLock(tmp_path / "data")
+    for storage in storages:   # every file write held up (a slow disk): the moved-aside journals stay
+        storage._file_lock.acquire()
+    compaction = threading.Thread(target=store.compact)
+    compaction.start()
+    deadline = time.monotonic() + 2
+    try:   # the lock taken for the list of files, then for the first file (or all of them at once)
+        while len(lock.moved_aside) < 2 and time.monotonic() < deadline:
+            compaction.join(0.01)
+    finally:
+        for storage in storages:
+            storage._file_lock.release()
+    compaction.join(30)
+    assert max(lock.moved_aside) == 1   # one journal moved aside under each hold of the lock
+    assert sum(storage.compactions for storage in storages) >= 3   # of the several files compacted
+    store.close()
+

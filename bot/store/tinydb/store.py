@@ -287,11 +287,17 @@ class TinyStore:
 
     def compact(self) -> None:
         """Rewrite every table file that has a journal, the way a due compaction does: a snapshot
-        and the journal moved aside under the lock, the file written from the snapshot outside it."""
+        and the journal moved aside under the lock, the file written from the snapshot outside it.
+        One file after the other, each under the lock on its own: a command waits for one file's
+        snapshot, not all of them, and a journal is moved aside (a directory fsync) while no other
+        file of this store is being written."""
         with self._lock:
             self._guard()
-            threads = [db.storage.compact_in_background() for db in self._all_dbs()]
-        for thread in threads:
+            dbs = self._all_dbs()
+        for db in dbs:
+            with self._lock:
+                self._guard()
+                thread = db.storage.compact_in_background()
             if thread is not None:
                 thread.join()
 
