@@ -230,6 +230,11 @@ async def _commands(args: dict) -> dict:
     transport.api.convert_text = False
     app = build_application(Services(settings, store, library, clock=clock), request=transport, updater=False)
     await app.initialize()
+    try:   # what digestbot run's warm-up job does after its first poll: numpy for the first /search
+        from bot.digest.search import load_ranking
+        load_ranking()
+    except ImportError:   # an older tree imported it at start-up
+        pass
     probe = Probe(app, args["subscribers"])
     deadline = time.perf_counter() + 3.0
     lock.report()
@@ -290,7 +295,13 @@ def _ingest(args: dict, library) -> None:
 
 
 def commands(args: dict) -> dict:
-    return asyncio.run(_commands(args))
+    """On the event loop digestbot run serves on (a tree that has one: worker threads step aside while it runs)."""
+    try:
+        from bot.heap import new_event_loop
+    except ImportError:   # an older tree: asyncio's own loop
+        new_event_loop = None
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        return runner.run(_commands(args))
 
 
 def catalog(args: dict) -> dict:
