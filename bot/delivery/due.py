@@ -27,7 +27,7 @@ from bot.delivery.sender import Sender
 from bot.digest.compose import subscriber_digest
 from bot.digest.i18n import t
 from bot.models import Digest, OutgoingDigest, Subscriber
-from bot.digest.render import render_html
+from bot.digest.render import StoryBlocks, render_html
 from bot.heap import FOREGROUND, freeze_survivors
 from bot.services import Services
 from bot.schedule.timing import DuePlan, digest_key, next_due_at, plan_due, quiet_until
@@ -86,6 +86,9 @@ class DigestScheduler:
         self._rendered: dict[tuple, list[str]] = {}   # one pass: same themes, language and stories, same digest
         self._plans: dict[tuple, tuple[DuePlan, str]] = {}   # one pass: same schedule, same slot and key
         self._seen: dict[tuple, list[float]] = {}   # one pass: a theme set's first-seen times, sorted
+        # one pass: id(catalog) -> (the catalog, its stories' rendered blocks); holding each catalog the
+        # pass used keeps its id from being reused by a newer one while these caches are keyed on it
+        self._blocks: dict[int, tuple[object, StoryBlocks]] = {}
 
     def _digest_parts(self, catalog, subscriber: Subscriber, now: float) -> list[str]:
         """The rendered digest, built once per pass for all subscribers with the same themes, language
@@ -95,7 +98,10 @@ class DigestScheduler:
         if parts is None:
             if len(self._rendered) >= MAX_RENDERED:
                 self._rendered.clear()
-            parts = self._rendered[key] = self._parts(subscriber_digest(catalog, subscriber, now), subscriber)
+            held = self._blocks.get(id(catalog))
+            if held is None or held[0] is not catalog:
+                held = self._blocks[id(catalog)] = (catalog, {})
+            parts = self._rendered[key] = self._parts(subscriber_digest(catalog, subscriber, now), subscriber, held[1])
         return parts
 
     def _new_count(self, catalog, subscriber: Subscriber, now: float) -> int:
@@ -110,9 +116,9 @@ class DigestScheduler:
             seen = self._seen[key] = sorted(f for f in firsts.values() if f <= now)
         return len(seen) - bisect_right(seen, subscriber.last_digest_at)
 
-    def _parts(self, digest: Digest | None, subscriber: Subscriber) -> list[str]:
+    def _parts(self, digest: Digest | None, subscriber: Subscriber, blocks: StoryBlocks) -> list[str]:
         if digest is not None:
-            return render_html(digest)
+            return render_html(digest, blocks)
         if self.services.settings.send_no_news:
             return [html.escape(t("no_news", subscriber.language))]
         return []
@@ -223,6 +229,7 @@ class DigestScheduler:
             self._rendered.clear()
             self._plans.clear()
             self._seen.clear()
+            self._blocks.clear()
             if report.due:
                 logger.info("due pass: %d due, %d digests, %d empty, %d skipped, %d pushes, %d failed",
                             report.due, report.digests, report.empty, report.skipped, report.pushes,

@@ -220,7 +220,12 @@ def pack(groups: list[Group]) -> list[str]:
     return messages
 
 
-def digest_groups(digest: Digest) -> list[Group]:
+StoryBlocks = dict[tuple[str, str], tuple[list[Piece], Piece]]   # (story id, language) -> blocks, continuation
+
+
+def digest_groups(digest: Digest, blocks: StoryBlocks | None = None) -> list[Group]:
+    """The digest's groups; `blocks`: a story's rendered blocks kept across digests built from one
+    catalog (a due pass renders hundreds of digests that share their stories)."""
     language = digest.language
     pending = [tag("b", text(clip(clean(digest.title), CLIP["title"])))] if clean(digest.title) else []
     show_headings = len([s for s in digest.sections if s.stories]) > 1
@@ -232,16 +237,22 @@ def digest_groups(digest: Digest) -> list[Group]:
             heading = clip(clean(section.theme.title_in(language)), CLIP["heading"])
             pending.append(tag("u", tag("b", text(heading))))
         for story in section.stories:
-            groups.append(Group(pending + story_blocks(story, language), continuation(story, language)))
+            found = None if blocks is None else blocks.get((story.id, language))
+            if found is None:
+                found = (story_blocks(story, language), continuation(story, language))
+                if blocks is not None:
+                    blocks[(story.id, language)] = found
+            groups.append(Group(pending + found[0], found[1]))
             pending = []
     if not groups:
         groups.append(Group(pending + [text(t("no_stories", language))]))
     return groups
 
 
-def render_html(digest: Digest) -> list[str]:
-    """Telegram HTML messages, each ≤ 4096 characters and ≤ 100 entities, split on story boundaries."""
-    return pack(digest_groups(digest))
+def render_html(digest: Digest, blocks: StoryBlocks | None = None) -> list[str]:
+    """Telegram HTML messages, each ≤ 4096 characters and ≤ 100 entities, split on story boundaries
+    (`blocks`: see `digest_groups`)."""
+    return pack(digest_groups(digest, blocks))
 
 
 def fit_one(blocks: list[Piece]) -> str:

@@ -86,8 +86,11 @@ class Prepared(NamedTuple):
     texts: dict[str, str]    # text key -> text, of its parts
 
 
-_SHARED_KEPT = 512   # digests prepared lately: (parts, key, times) -> what their members share
+# digests prepared lately, (parts, key, times) -> what their members share, up to this many characters
+# of their parts (the texts are mostly those `cached_text_key` keeps)
+_SHARED_CHARS_KEPT = 16_000_000
 _shared: dict[tuple, tuple[tuple[tuple[int, str], ...], dict[str, str], str, str]] = {}
+_shared_chars = [0]
 
 
 def prepare_digests(digests: Iterable[OutgoingDigest]) -> list[Prepared]:
@@ -107,8 +110,11 @@ def prepare_digests(digests: Iterable[OutgoingDigest]) -> list[Prepared]:
                   type(digest.created_at), type(digest.not_before))
         found = shared.get(values)
         if found is None:
-            if len(shared) >= _SHARED_KEPT:
+            size = sum(map(len, digest.parts))
+            if _shared_chars[0] + size > _SHARED_CHARS_KEPT:
                 shared.clear()
+                _shared_chars[0] = 0
+            _shared_chars[0] += size
             keys = tuple(map(cached_text_key, digest.parts))
             pairs = tuple(enumerate(keys))
             tail = encode_value([digest.digest_key, digest.created_at, digest.not_before, pairs])[1:]

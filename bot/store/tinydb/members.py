@@ -16,8 +16,11 @@ from bot.store.codec import push_to_doc, text_key
 from bot.store.tinydb.journal import encode_record, encode_value
 
 
-_TEXT_KEYS_KEPT = 2048   # texts hashed lately (a due pass writes the same digests in many slices)
+# texts hashed lately, up to this many characters: a due pass writes its few hundred distinct digests
+# (a thousand or more texts at 20,000 articles) in many slices
+_TEXT_CHARS_KEPT = 16_000_000
 _text_keys: dict[str, str] = {}
+_text_chars = 0
 
 
 def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
@@ -49,11 +52,14 @@ def push_members(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
 
 def cached_text_key(text: str) -> str:
     """`text_key(text)`, remembered for the texts hashed lately."""
+    global _text_chars
     key = _text_keys.get(text)
     if key is None:
-        if len(_text_keys) >= _TEXT_KEYS_KEPT:
+        if _text_chars + len(text) > _TEXT_CHARS_KEPT:
             _text_keys.clear()
+            _text_chars = 0
         key = _text_keys[text] = text_key(text)
+        _text_chars += len(text)
     return key
 
 
