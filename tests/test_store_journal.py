@@ -289,6 +289,35 @@ def test_a_crash_during_a_background_compaction_replays_the_moved_aside_journal_
     assert state(TinyStore(tmp_path / "data")) == expected
 
 
+def test_a_rotation_is_made_durable_before_the_fresh_journal_acknowledges_a_write(tmp_path):
+    # the directory fsync of a rotation happens outside the store's lock (the compaction's thread), or
+    # in the first append after it: never after a write to the fresh journal has returned
+    store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=10**6))
+    store.save_subscribers([Subscriber(chat_id=n) for n in range(5)])   # (the first write makes the file)
+    store.save_subscriber(Subscriber(chat_id=3))
+    journal = store._subscribers_table.storage._journal
+    with store._lock:
+        assert journal.rotate() is not None
+    assert journal.directory_pending
+    store.save_subscriber(Subscriber(chat_id=1, language="es"))
+    assert not journal.directory_pending
+    with store._lock:
+        journal.rotate()
+    journal.sync_directory()
+    assert not journal.directory_pending
+    thread = store._subscribers_table.storage
+    store.save_subscriber(Subscriber(chat_id=2, language="pt"))
+    with store._lock:
+        started = thread.compact_in_background()
+    assert started is not None
+    started.join()
+    assert not journal.directory_pending   # the compaction's thread synced it before writing the file
+    crashed = crash_copy(store, tmp_path / "crashed")
+    assert {s.chat_id: s.language for s in crashed.all_subscribers()} == {0: "en", 1: "es", 2: "pt", 3: "en", 4: "en"}
+    crashed.close()
+    store.close()
+
+
 def test_writes_and_reads_go_on_while_a_compaction_writes_its_file(tmp_path):
     store = TinyStore(tmp_path / "data", compaction=Compaction(min_records=10**6))
     store.save_subscribers([Subscriber(chat_id=n) for n in range(100)])

@@ -279,6 +279,7 @@ class JournaledStorage(Storage):
     def _write_snapshot(self, snapshot: dict[str, dict[str, Any]], members: dict[str, dict[str, str]],
                         rotated: Path | None) -> None:
         try:
+            self._journal.sync_directory()   # the rotation's rename, outside the store's lock (see Journal.rotate)
             with self._file_lock:
                 write_atomically(self.path, _chunks(snapshot, members, self._doc, pause=FOREGROUND.step_aside),
                                  sealed=True)

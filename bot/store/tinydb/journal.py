@@ -116,6 +116,7 @@ class Journal:
         self._has_header = False
         self._size = 0     # bytes of whole, checked lines
         self._fd: int | None = None
+        self._directory_unsynced = False   # a rotation's rename not yet made durable (see `rotate`)
 
     def replay(self) -> Iterator[dict[str, tuple[dict[str, dict], list[str]]]]:
         """Every whole entry, in order; cuts off a torn last line (a crash mid-append).
@@ -176,6 +177,10 @@ class Journal:
     def append(self, entry: bytes, records: int) -> None:
         """Add one entry and fsync it: once this returns, the write survives a crash."""
         fd = self._open()
+        try:
+            self.sync_directory()
+        except OSError as exc:
+            raise StoreError(f"cannot sync the directory of {self.path}: {exc.strerror or exc}") from exc
         start = self._size
         if start == 0:   # a new or emptied journal starts with its header
             entry = encode_header(0) + entry
@@ -243,10 +248,24 @@ class Journal:
             raise StoreError(f"cannot move {self.path} aside: {exc.strerror or exc}") from exc
         self._size = self.records = self.writes = 0
         self._has_header = False
-        # the fresh journal exists from now on (empty until the next write); creating it fsyncs the
-        # directory, which makes the rename durable too (one directory fsync under the store's lock, not two)
-        self._open()
+        # the fresh journal exists from now on (empty until the next write). The rename and its creation
+        # are made durable by one directory fsync: `sync_directory`, which the compaction calls right
+        # after the store's lock is released (under IO load a directory fsync took tens of ms), or the
+        # first append, whichever comes first: no write to the fresh journal is acknowledged before it.
+        self._open(sync_new=False)
+        self._directory_unsynced = True
         return target
+
+    @property
+    def directory_pending(self) -> bool:
+        """A rotation's rename and fresh journal are not yet fsynced in the directory."""
+        return self._directory_unsynced
+
+    def sync_directory(self) -> None:
+        """Make a rotation's rename and fresh journal durable (a no-op when they are)."""
+        if self._directory_unsynced:
+            fsync_directory(self.path.parent)
+            self._directory_unsynced = False   # (only once the fsync has returned)
 
     def drop_rotated(self, upto: Path | None = None) -> None:
         """Delete the moved-aside journals (up to and including `upto`): the table file holds them now."""
@@ -256,12 +275,12 @@ class Journal:
             path.unlink(missing_ok=True)
         fsync_directory(self.path.parent)
 
-    def _open(self) -> int:
+    def _open(self, sync_new: bool = True) -> int:
         if self._fd is None:
             created = not self.path.exists()
             try:
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-                if created:
+                if created and sync_new:
                     fsync_directory(self.path.parent)   # the new file's name must survive a crash too
             except OSError as exc:
                 raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
