@@ -40,7 +40,7 @@ _SETTERS = tuple(getattr(Subscriber, name).__set__ for name in _FIELDS)   # the 
 _SET_LAST, _SET_NEXT = _SETTERS[_FIELDS.index("last_digest_at")], _SETTERS[_FIELDS.index("next_due_at")]
 # store writes of a chunk, sliced: each holds the store's lock (commands wait on it) for what it writes,
 # and a chunk of 500 subscribers is ~2,500 pushes (a 30-story digest is several messages)
-PUSH_SLICE = 2000   # messages (parts of digests) a write: ~400 digests, a few ms under the lock
+PUSH_SLICE = 500   # messages (parts of digests) a write: ~100 digests, a few ms under the lock
 SUBSCRIBER_SLICE = 250
 MAX_RENDERED = 20_000   # distinct digests (and theme sets) kept during one pass
 
