@@ -123,6 +123,17 @@ def test_a_due_pass_size_outbox_keeps_a_digest_as_one_record(tmp_path):
     store.close()
 
 
+def test_only_a_parts_own_id_reaches_its_digest(tmp_path):
+    store = TinyStore(tmp_path / "data")
+    store.enqueue_digests([OutgoingDigest(1, "k", ("a", "b"), None, 100.0)])
+    part = store.pending_pushes(1e9, 1)[0]
+    store.update_pushes([replace(part, id=push_id, status="sent") for push_id in ("1:k:00", "1:k:0 ", "1:k:*", "1:k")])
+    assert store.push_counts() == {"pending": 2, "sent": 0, "failed": 0, "dropped": 0}
+    store.update_pushes([replace(part, status="sent")])
+    assert [p.id for p in store.pending_pushes(1e9, 5)] == ["1:k:1"]
+    store.close()
+
+
 def test_a_part_sent_just_before_a_crash_is_not_sent_again_and_the_others_are(tmp_path):
     data, saved = tmp_path / "data", tmp_path / "outbox-before-send"
     store = TinyStore(data)

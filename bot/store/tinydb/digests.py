@@ -58,7 +58,7 @@ class Entry(NamedTuple):
 def entry_part(push_id: str) -> tuple[str, int] | None:
     """(entry id, part) a push id would have in an entry; None for ids no entry can hold."""
     head, _, tail = push_id.rpartition(":")
-    if not head or not tail.isdigit() or not tail.isascii():
+    if not head or not tail.isascii() or not tail.isdigit() or str(int(tail)) != tail:   # (not "07": no part's id)
         return None
     return head + ENTRY_SUFFIX, int(tail)
 
