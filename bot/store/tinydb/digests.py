@@ -20,7 +20,7 @@ from __future__ import annotations
 from json.encoder import encode_basestring_ascii as _quote   # what the journal's encoder does with a str
 from typing import Any, Iterable, NamedTuple
 
-from bot.models import OutgoingDigest, Push, pending_push
+from bot.models import OutgoingDigest, Push, pending_push, push_id
 from bot.store.tinydb.files import RecordCodec
 from bot.store.tinydb.journal import encode_record, encode_value
 from bot.store.tinydb.members import cached_text_key
@@ -47,7 +47,7 @@ class Entry(NamedTuple):
         return "pending"
 
     def push_id(self, part: int) -> str:
-        return f"{self.chat_id}:{self.digest_key}:{part}"
+        return push_id(self.chat_id, self.digest_key, part)
 
     def pushes(self, texts: dict[str, str]) -> list[Push]:
         """The parts as the pending pushes they stand for (`texts`: text key -> text)."""

@@ -9,7 +9,6 @@ needs), then the indexes. Not thread-safe on its own: `TinyStore` calls it under
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, cast
 
@@ -31,18 +30,7 @@ def prepare_pushes(pushes: Iterable[Push]) -> dict[str, tuple[dict, str]]:
     return push_members(pushes)
 
 
-# The states table grows from nothing in a due pass (~5 pushes per due subscriber), and a rewrite
-# when its journal holds `ratio` x its records rewrites (1 + ratio) / ratio x what the pass adds
-# (5x at 0.25, 2x at 1.0): the rewrites' encoding was ~57 % of the enqueues' CPU. A longer journal
-# costs at open what the table file would (both are read record by record); sent pushes leave it.
-STATES_RATIO_SCALE = 4.0
-
-
 _STATES, _DIGESTS = "outbox", "digests"   # outbox.json's tables: one record per push; per whole digest
-
-
-def _states_compaction(compaction: Compaction) -> Compaction:
-    return replace(compaction, ratio=compaction.ratio * STATES_RATIO_SCALE)
 
 
 class OutboxRecords:
@@ -51,7 +39,7 @@ class OutboxRecords:
         self._clock = clock
         self._retention = retention
         self._states_path = data_dir / "outbox.json"
-        db_states = KeyedDB(self._states_path, storage=JournaledStorage, compaction=_states_compaction(compaction),
+        db_states = KeyedDB(self._states_path, storage=JournaledStorage, compaction=compaction.past_own_size(),
                             codecs={_DIGESTS: ENTRY_CODEC})
         self._states, self._storage = db_states.keyed_table(_STATES), db_states.journaled
         self._digests = db_states.keyed_table(_DIGESTS)

@@ -3,7 +3,7 @@ open: subscribers (kept as models, with their due index) and the outbox."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, cast
 
@@ -14,10 +14,6 @@ from bot.store.tinydb.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
-# A due pass saves every due subscriber: at a quarter of the table, one that advances them all rewrote the
-# whole file 3-4 times (3.4 of 6.3 s of CPU at 100,000). Past the table's own size, about once a pass; the
-# journal read at open is at most as long as the table file (plus one moved aside, if a rewrite was running).
-SUBSCRIBERS_RATIO_SCALE = 4.0
 
 
 @dataclass
@@ -33,7 +29,7 @@ def open_people(data_dir: Path, compaction: Compaction, clock: Callable[[], floa
                 codec: RecordCodec) -> People:
     """Read subscribers.json and the outbox's files (with their journals); nothing stays open on an error."""
     db, table = open_table(data_dir / "subscribers.json", "subscribers",
-                           replace(compaction, ratio=compaction.ratio * SUBSCRIBERS_RATIO_SCALE), codec)
+                           compaction.past_own_size(), codec)   # a due pass saves every due subscriber
     try:
         subscribers = {s.chat_id: s for s in cast(Mapping[str, Subscriber], table.docs()).values()}
         outbox = Outbox(data_dir, clock, delivery_retention, compaction)

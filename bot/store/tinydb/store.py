@@ -289,8 +289,8 @@ class TinyStore:
         """Rewrite every table file that has a journal, the way a due compaction does: a snapshot
         and the journal moved aside under the lock, the file written from the snapshot outside it.
         One file after the other, each under the lock on its own: a command waits for one file's
-        snapshot, not all of them, and a journal is moved aside (a directory fsync) while no other
-        file of this store is being written."""
+        snapshot, not all of them, and a journal is moved aside while no other file of this store is
+        being written (its directory fsync comes after the lock, see `Journal.rotate`)."""
         with self._lock:
             self._guard()
             dbs = self._all_dbs()
